@@ -1,0 +1,32 @@
+"""The `scenarios` command line: parse options, call the library, print.
+
+Examples:
+    scenarios add corpus/stories
+    pbpaste | scenarios add --channel interview --client "Ольга"
+    scenarios status
+"""
+
+from __future__ import annotations
+
+import click
+
+from .. import __version__
+from ._common import ScenariosGroup
+
+
+@click.group(cls=ScenariosGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="scenarios")
+def cli() -> None:
+    """Find the recurring scenarios in what clients say.
+
+    Stories go into a SQLite store (`--db`, default scenarios.db); each stage reads from it and
+    writes back, so any stage can be re-run alone.
+    """
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="scenarios")
+
+
+from . import browse, ingest  # noqa: E402,F401  (commands register themselves on `cli`)

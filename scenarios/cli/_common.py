@@ -1,0 +1,69 @@
+"""What every command shares: the store option, output options, error handling, the console."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+
+from ..errors import ScenariosError
+from ..store import Store, default_path
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+console = Console(highlight=False, soft_wrap=True)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def store_option(f: F) -> F:
+    """`--db PATH` (env `SCENARIOS_DB`, default `scenarios.db`) for every command."""
+    return click.option(
+        "--db", "db_path", type=click.Path(dir_okay=False), envvar="SCENARIOS_DB",
+        default=default_path, show_default="scenarios.db or $SCENARIOS_DB",
+        help="The SQLite store to use.",
+    )(f)
+
+
+def output_options(f: F) -> F:
+    """`--json` for commands that print tables, so scripts get data rather than boxes."""
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")(f)
+
+
+@contextmanager
+def open_store(path: str, *, create: bool = True) -> Iterator[Store]:
+    """Open the store for one command."""
+    with Store(path, create=create) as store:
+        yield store
+
+
+def print_json(value: Any) -> None:
+    """JSON to stdout, UTF-8 kept readable."""
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+class UserError(click.ClickException):
+    """A library error shown as one line in Russian, the language of the people who hit it."""
+
+    def show(self, file: Any = None) -> None:
+        err_console.print(f"[red]Ошибка:[/red] {self.message}", markup=True, highlight=False)
+
+
+class ScenariosGroup(click.Group):
+    """Turns library errors into one clear line and Ctrl-C into a note on what was kept."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ScenariosError as exc:
+            raise UserError(str(exc)) from None
+        except KeyboardInterrupt:
+            err_console.print(
+                "\nПрервано. Всё, что успело сохраниться, сохранено целиком; "
+                "повторите команду, чтобы продолжить с того же места."
+            )
+            sys.exit(130)

@@ -1,0 +1,121 @@
+"""`scenarios stories`, `show` and `status`: read what the store holds."""
+
+from __future__ import annotations
+
+import click
+from rich.table import Table
+from rich.text import Text
+
+from ..browse import get_story, list_stories, status
+from . import cli
+from ._common import console, open_store, output_options, print_json, store_option
+
+ROLE_STYLE = {"client": "bold green", "company": "cyan", "unknown": "dim"}
+ROLE_NAME = {"client": "клиент", "company": "компания", "unknown": "—"}
+
+
+@cli.command()
+@store_option
+@output_options
+@click.option("--search", "-s", help="Full-text search: every word must occur (prefix match).")
+@click.option("--channel", help="Only stories from this channel.")
+@click.option("--limit", "-n", type=click.IntRange(1), default=20, show_default=True)
+@click.option("--offset", type=click.IntRange(0), default=0, help="Skip this many (for paging).")
+def stories(db_path: str, as_json: bool, search: str | None, channel: str | None, limit: int,
+            offset: int) -> None:
+    """List stories, newest first, or search them.
+
+    \b
+    Examples:
+        scenarios stories --search "перезвонить"
+        scenarios stories --channel interview -n 50 --json
+    """
+    with open_store(db_path, create=False) as store:
+        rows = list_stories(store, search=search, channel=channel, limit=limit, offset=offset)
+    if as_json:
+        print_json(rows)
+        return
+    if not rows:
+        console.print("Историй не найдено.")
+        return
+    table = Table(header_style="bold", expand=True)
+    for column in ("id", "дата", "канал", "клиент"):
+        table.add_column(column, no_wrap=True, max_width=12)
+    table.add_column("начало (речь клиента)", no_wrap=True, overflow="ellipsis", ratio=1, min_width=24)
+    table.add_column("реплик", justify="right")
+    table.add_column("фрагм.", justify="right")
+    for row in rows:
+        opening = " ".join(row["opening"].split())[:200]
+        table.add_row(row["id"][:10], row["date"] or "", row["channel"] or "", row["client"] or "",
+                      opening, str(row["turns"]), str(row["fragments"]))
+    console.print(table)
+
+
+@cli.command()
+@click.argument("story")
+@store_option
+@output_options
+@click.option("--fragments", "show_fragments", is_flag=True, help="Also list the story's fragments.")
+def show(story: str, db_path: str, as_json: bool, show_fragments: bool) -> None:
+    """Show one story with its speaker turns and their roles.
+
+    STORY is a story id, a unique id prefix, or the source's own id (external_id).
+
+    \b
+    Example:
+        scenarios show 3fa2c1 --fragments
+    """
+    with open_store(db_path, create=False) as store:
+        view = get_story(store, story)
+    if as_json:
+        print_json({"story": view.story, "turns": view.turns, "fragments": view.fragments})
+        return
+    s = view.story
+    head = " · ".join(str(v) for v in (s["title"], s["date"], s["channel"], s["client"]) if v)
+    console.print(Text(f"История {s['id']}", style="bold"), Text(head, style="dim"))
+    if s["metadata"]:
+        console.print(Text(", ".join(f"{k}: {v}" for k, v in s["metadata"].items()), style="dim"))
+    console.print()
+    for turn in view.turns:
+        role = turn["role"]
+        label = turn["speaker"] or ROLE_NAME[role]
+        line = Text()
+        if turn["time"]:
+            line.append(f"[{turn['time']}] ", style="dim")
+        line.append(f"{label} ({ROLE_NAME[role]}): ", style=ROLE_STYLE[role])
+        line.append(view.speech(turn))
+        console.print(line)
+    if show_fragments:
+        console.print(Text(f"\nФрагменты ({len(view.fragments)}):", style="bold"))
+        for fragment in view.fragments:
+            console.print(Text(f"{fragment['idx']:>3} [{fragment['start']}:{fragment['end']}] ", style="dim"),
+                          Text(fragment["text"]))
+
+
+@cli.command("status")
+@store_option
+@output_options
+def status_command(db_path: str, as_json: bool) -> None:
+    """Count what each stage has done.
+
+    \b
+    Example:
+        scenarios status --json
+    """
+    with open_store(db_path, create=False) as store:
+        counts = status(store)
+    if as_json:
+        print_json(counts)
+        return
+    table = Table(title=f"Хранилище {counts['store']}", show_header=False, title_justify="left")
+    table.add_column(style="bold")
+    table.add_column(justify="right")
+    table.add_row("файлов", str(counts["files"]))
+    table.add_row("историй", str(counts["stories"]))
+    table.add_row("реплик (из них клиента)", f"{counts['turns']} ({counts['client_turns']})")
+    table.add_row("фрагментов", str(counts["fragments"]))
+    if counts["first_date"]:
+        table.add_row("период", f"{counts['first_date']} — {counts['last_date']}")
+    for channel, n in counts["channels"].items():
+        table.add_row(f"  канал {channel}", str(n))
+    console.print(table)

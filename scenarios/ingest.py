@@ -1,0 +1,351 @@
+"""Ingest: get client stories into the store, split into turns and fragments.
+
+Each input (a paste, a file) lands in one transaction: all its stories or none. Stories are keyed
+by the hash of their normalised text, so adding the same story twice stores it once, and a folder
+ingest that was interrupted resumes where it stopped. Files already ingested whole are recognised
+by the hash of their bytes and skipped without being parsed again.
+
+Examples:
+    >>> from scenarios.store import Store
+    >>> from scenarios.ingest import add_text
+    >>> with Store("scenarios.db") as store:
+    ...     report = add_text(store, "Клиент: ждал карту три недели", channel="call")
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import BinaryIO, Literal
+
+from .dates import date_in_name, parse_date
+from .errors import InputError
+from .fragments import Fragment, split_fragments
+from .readers import Item, ReadOptions, reader_for
+from .records import Rejection, StoryRecord
+from .sources import SourceFile, find_files
+from .store import Store, now
+from .textnorm import content_hash, has_letters, normalise
+from .transcript import Turn, parse_turns
+
+DEFAULT_MAX_MB = 100
+STDIN = "вставленный текст"
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    """Defaults for story fields the input does not give, and how to treat bad input.
+
+    `bad_rows="skip"` stores a table's good rows and reports the broken ones; `"fail"` rejects
+    the whole file when any row is broken.
+    """
+
+    source: str | None = None
+    channel: str | None = None
+    client: str | None = None
+    date: str | None = None
+    title: str | None = None
+    read: ReadOptions = field(default_factory=ReadOptions)
+    bad_rows: Literal["skip", "fail"] = "skip"
+    max_mb: float = DEFAULT_MAX_MB
+
+    @property
+    def max_bytes(self) -> int:
+        """The size limit of one input in bytes."""
+        return int(self.max_mb * 1024 * 1024)
+
+
+@dataclass
+class InputResult:
+    """What happened to one input (a file or a paste)."""
+
+    name: str
+    added: int = 0
+    duplicates: int = 0
+    empty: int = 0
+    already: bool = False
+    rejections: list[Rejection] = field(default_factory=list)
+    story_ids: list[str] = field(default_factory=list)
+
+    @property
+    def rejected_whole(self) -> bool:
+        """True when nothing of this input was stored because of bad input."""
+        return bool(self.rejections) and self.added == 0 and self.duplicates == 0
+
+
+@dataclass
+class IngestReport:
+    """Totals over the inputs of one ingest call."""
+
+    inputs: list[InputResult] = field(default_factory=list)
+
+    added = property(lambda self: sum(r.added for r in self.inputs))
+    duplicates = property(lambda self: sum(r.duplicates for r in self.inputs))
+    empty = property(lambda self: sum(r.empty for r in self.inputs))
+    already = property(lambda self: sum(r.already for r in self.inputs))
+    story_ids = property(lambda self: [s for r in self.inputs for s in r.story_ids])
+
+    @property
+    def rejections(self) -> list[Rejection]:
+        """Every rejection, in input order."""
+        return [x for r in self.inputs for x in r.rejections]
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing was rejected."""
+        return not self.rejections
+
+
+@dataclass(frozen=True)
+class PreparedStory:
+    """A normalised story with its turns and fragments, ready to insert."""
+
+    id: str
+    text: str
+    record: StoryRecord
+    date: str | None
+    turns: Sequence[Turn]
+    fragments: Sequence[Fragment]
+
+
+# -- public functions --------------------------------------------------------------------------
+
+
+def add_text(store: Store, text: str, *, options: IngestOptions | None = None, **fields: str | None) -> IngestReport:
+    """Add one pasted story; `fields` (channel, client, date, title, source...) describe it.
+
+    Raises InputError when the text is empty, has no words or is over the size limit.
+    """
+    options = options or IngestOptions()
+    if len(text) > options.max_bytes:
+        raise InputError(_too_large("Текст", len(text), options))
+    record = StoryRecord(text=text, where="текст", **fields)
+    result = _land(store, [record], InputResult(STDIN), options, file=None)
+    _raise_if_rejected(result)
+    return IngestReport([result])
+
+
+def add_stream(store: Store, stream: BinaryIO, *, options: IngestOptions | None = None, name: str = STDIN) -> IngestReport:
+    """Add one story from a byte stream (stdin), read in chunks up to the size limit."""
+    options = options or IngestOptions()
+    buffer = bytearray()
+    while chunk := stream.read(1 << 20):
+        buffer += chunk
+        if len(buffer) > options.max_bytes:
+            raise InputError(_too_large("Вставленный текст", len(buffer), options))
+    data = bytes(buffer)
+    del buffer
+    result = _add_bytes(store, data, name, options, reader_for(".txt"), file=None)
+    _raise_if_rejected(result)
+    return IngestReport([result])
+
+
+def add_paths(
+    store: Store, paths: Iterable[str | Path], *, options: IngestOptions | None = None,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Add every supported file under `paths` (files or folders); see `iter_add_paths`."""
+    return IngestReport(list(iter_add_paths(store, find_files(paths), options=options, progress=progress)))
+
+
+def iter_add_paths(
+    store: Store, files: Sequence[SourceFile], *, options: IngestOptions | None = None,
+    progress: Progress | None = None,
+) -> Iterator[InputResult]:
+    """Add `files` one by one, yielding each file's result as it lands (for progress bars).
+
+    `progress` is called with the number of stories processed so far within large files.
+    """
+    options = options or IngestOptions()
+    for source in files:
+        yield _add_file(store, source, options, progress)
+
+
+# -- one input ---------------------------------------------------------------------------------
+
+
+def _add_file(store: Store, source: SourceFile, options: IngestOptions, progress: Progress | None) -> InputResult:
+    name = source.display
+    result = InputResult(name)
+    if source.problem:
+        result.rejections.append(Rejection(name, source.problem))
+        return result
+    try:
+        size = source.path.stat().st_size
+        if size > options.max_bytes:
+            raise InputError(_too_large("Файл", size, options))
+        data = source.path.read_bytes()
+    except FileNotFoundError:
+        result.rejections.append(Rejection(name, "файл исчез до чтения"))
+        return result
+    except PermissionError:
+        result.rejections.append(Rejection(name, "нет прав на чтение файла"))
+        return result
+    except IsADirectoryError:
+        result.rejections.append(Rejection(name, "это папка, а не файл"))
+        return result
+    except InputError as exc:
+        result.rejections.append(Rejection(name, str(exc)))
+        return result
+    defaults = replace(
+        options,
+        channel=options.channel or source.channel,
+        date=options.date or date_in_name(source.path.stem),
+    )
+    return _add_bytes(store, data, name, defaults, reader_for(source.path.suffix), file=source, progress=progress)
+
+
+def _add_bytes(
+    store: Store, data: bytes, name: str, options: IngestOptions, reader, *,
+    file: SourceFile | None, progress: Progress | None = None,
+) -> InputResult:
+    result = InputResult(name)
+    sha = hashlib.sha256(data).hexdigest()
+    if file is not None and store.count("files", "sha256 = ?", (sha,)):
+        result.already = True
+        return result
+    if not data.strip():
+        result.rejections.append(Rejection(name, "пустой текст" if file is None else "пустой файл"))
+        return result
+    try:
+        read = reader(data, name, options.read)
+        items = read.items
+        del data
+        file_row = None
+        if file is not None:
+            file_row = {"sha256": sha, "path": str(file.path), "bytes": file.path.stat().st_size,
+                        "encoding": read.encoding}
+        stem = file.path.stem if file and not read.table else None
+        return _land(store, items, result, options, file=file_row, progress=progress,
+                     table=read.table, stem=stem)
+    except InputError as exc:
+        result.rejections.append(Rejection(name, str(exc).removeprefix(f"{name}: ")))
+        return result
+    except FileNotFoundError:
+        result.rejections.append(Rejection(name, "файл исчез во время чтения"))
+        return result
+
+
+def _land(
+    store: Store, items: Iterable[Item], result: InputResult, options: IngestOptions, *,
+    file: dict | None, progress: Progress | None = None, table: bool = False,
+    stem: str | None = None,
+) -> InputResult:
+    """Insert all stories of one input in one transaction.
+
+    Table rows without text are counted as empty, not rejected: exports have them. With
+    `bad_rows="fail"` any rejection rolls the whole input back.
+    """
+    try:
+        with store.transaction() as conn:
+            for count, item in enumerate(items, start=1):
+                if progress and count % 500 == 0:
+                    progress(count)
+                if isinstance(item, Rejection):
+                    result.rejections.append(item)
+                    continue
+                if table and not item.text.strip():
+                    result.empty += 1
+                    continue
+                if stem:
+                    item.title = item.title or stem
+                    item.external_id = item.external_id or stem
+                try:
+                    story = prepare(item, options)
+                except InputError as exc:
+                    result.rejections.append(Rejection(item.where, str(exc)))
+                    continue
+                if insert_story(conn, story, file_sha256=(file or {}).get("sha256")):
+                    result.added += 1
+                    result.story_ids.append(story.id)
+                else:
+                    result.duplicates += 1
+            if result.rejections and options.bad_rows == "fail":
+                raise _Abandon
+            if file is not None and (result.added or result.duplicates) and not result.rejections:
+                _record_file(conn, file, result)
+    except _Abandon:
+        result.rejections.append(Rejection(result.name, "файл не добавлен целиком (--bad-rows fail)"))
+        result.added = result.duplicates = 0
+        result.story_ids.clear()
+    return result
+
+
+class _Abandon(Exception):
+    """Raised inside a transaction to roll back an input that must land whole or not at all."""
+
+
+def prepare(record: StoryRecord, options: IngestOptions | None = None) -> PreparedStory:
+    """Normalise a record's text and cut it into turns and fragments.
+
+    Raises InputError for empty text or text without a single letter or digit.
+    """
+    options = options or IngestOptions()
+    text = normalise(record.text)
+    if not text:
+        raise InputError("пустой текст")
+    if not has_letters(text):
+        raise InputError("в тексте нет ни одного слова")
+    turns = parse_turns(text)
+    fragments = split_fragments(text, turns)
+    date_value = record.date or options.date
+    date = parse_date(date_value)
+    if date_value and not date:
+        record.metadata.setdefault("date_raw", date_value)
+    record = replace(
+        record,
+        source=record.source or options.source,
+        channel=record.channel or options.channel,
+        client=record.client or options.client,
+        title=record.title or options.title,
+    )
+    return PreparedStory(content_hash(text), text, record, date, turns, fragments)
+
+
+def insert_story(conn: sqlite3.Connection, story: PreparedStory, *, file_sha256: str | None = None) -> bool:
+    """Insert a prepared story with its turns and fragments; False if it was already stored."""
+    r = story.record
+    cursor = conn.execute(
+        "INSERT OR IGNORE INTO stories (id, external_id, source, channel, client, date, title, "
+        "text, chars, metadata, file_sha256, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        (story.id, r.external_id, r.source, r.channel, r.client, story.date, r.title, story.text,
+         len(story.text), json.dumps(r.metadata, ensure_ascii=False) if r.metadata else None,
+         file_sha256, now()),
+    )
+    if cursor.rowcount == 0:
+        return False
+    conn.executemany(
+        "INSERT INTO turns (story_id, idx, speaker, role, start, [end], time) VALUES (?,?,?,?,?,?,?)",
+        [(story.id, t.index, t.speaker, t.role, t.start, t.end, t.time) for t in story.turns],
+    )
+    conn.executemany(
+        "INSERT INTO fragments (id, story_id, idx, turn_idx, start, [end], text, hash) "
+        "VALUES (?,?,?,?,?,?,?,?)",
+        [(f"{story.id}:{f.index}", story.id, f.index, f.turn, f.start, f.end, f.text,
+          content_hash(f.text)) for f in story.fragments],
+    )
+    return True
+
+
+def _record_file(conn: sqlite3.Connection, file: dict, result: InputResult) -> None:
+    conn.execute(
+        "INSERT OR REPLACE INTO files (sha256, path, bytes, encoding, stories, duplicates, "
+        "rejected, added_at) VALUES (?,?,?,?,?,?,?,?)",
+        (file["sha256"], file["path"], file["bytes"], file["encoding"], result.added,
+         result.duplicates, len(result.rejections), now()),
+    )
+
+
+def _raise_if_rejected(result: InputResult) -> None:
+    if result.rejections:
+        raise InputError("; ".join(str(r) for r in result.rejections))
+
+
+def _too_large(what: str, size: int, options: IngestOptions) -> str:
+    return (f"{what} больше лимита: {size / 2**20:.1f} МБ при лимите {options.max_mb:g} МБ. "
+            "Разбейте его на части или поднимите лимит: --max-mb.")
