@@ -9,6 +9,8 @@ charset-normalizer, restricted to the encodings Russian text really comes in.
 from __future__ import annotations
 
 import codecs
+from collections.abc import Iterator
+from typing import BinaryIO
 
 from .errors import InputError
 
@@ -46,50 +48,103 @@ def sniff_binary(data: bytes) -> str | None:
     return None
 
 
-def decode(data: bytes, *, name: str = "текст") -> tuple[str, str]:
-    """Decode `data` to text and return `(text, encoding)`.
+def sniff_encoding(head: bytes, *, name: str = "текст") -> str:
+    """Encoding of a text that starts with `head` (its first ~256 KB, or all of it).
 
     Raises InputError for binary data, NUL bytes in a single-byte text and bytes that no
     candidate encoding reads as text. `name` says in the message which input it was.
     """
     for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            return _strict(data, encoding, name), encoding
-    binary = sniff_binary(data)
+        if head.startswith(bom):
+            return encoding
+    binary = sniff_binary(head)
     if binary:
         raise InputError(f"{name}: это не текст, а {binary}.")
-    utf16 = _utf16_without_bom(data)
+    utf16 = _utf16_without_bom(head)
     if utf16:
-        return _strict(data, utf16, name), utf16
-    if b"\x00" in data:
+        return utf16
+    if b"\x00" in head:
         raise InputError(f"{name}: в тексте нулевые байты (NUL) — похоже на двоичный файл.")
     try:
-        return data.decode("utf-8"), "utf-8"
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        return "utf-8"
     except UnicodeDecodeError:
         pass
-    encoding = _detect(data)
+    encoding = _detect(head)
     if encoding is None:
         raise InputError(
             f"{name}: не удалось определить кодировку (не UTF-8, не cp1251, не KOI8-R). "
             "Сохраните файл в UTF-8."
         )
-    return data.decode(encoding, errors="strict"), encoding
+    return encoding
 
 
-def _strict(data: bytes, encoding: str, name: str) -> str:
+def decode(data: bytes, *, name: str = "текст") -> tuple[str, str]:
+    """Decode a whole input held in memory; returns `(text, encoding)`."""
+    encoding = sniff_encoding(data[:_SAMPLE_BYTES], name=name)
     try:
-        return data.decode(encoding)
+        return data.decode(encoding), encoding
     except UnicodeDecodeError as exc:
-        raise InputError(f"{name}: файл в кодировке {encoding} повреждён (байт {exc.start}).") from None
+        raise InputError(_broken(name, encoding, exc)) from None
+
+
+def open_text(stream: BinaryIO, *, name: str = "текст") -> tuple[Iterator[str], str]:
+    """Decode a byte stream lazily: `(chunks of text, encoding)`.
+
+    Only the first 256 KB are held to detect the encoding; the rest is decoded chunk by chunk,
+    so a 50 MB paste is never in memory as bytes and text at once. Line breaks are left as they
+    are (normalisation folds them later).
+    """
+    head = stream.read(_SAMPLE_BYTES)
+    encoding = sniff_encoding(head, name=name)
+    return _chunks(head, stream, encoding, name), encoding
+
+
+def _chunks(head: bytes, stream: BinaryIO, encoding: str, name: str) -> Iterator[str]:
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    offset = 0
+    data = head
+    try:
+        while data:
+            text = decoder.decode(data)
+            if "\x00" in text:
+                raise InputError(f"{name}: в тексте нулевые байты (NUL) — похоже на двоичный файл.")
+            offset += len(data)
+            yield text
+            data = stream.read(1 << 20)
+        yield decoder.decode(b"", final=True)
+    except UnicodeDecodeError as exc:
+        exc.start += offset
+        raise InputError(_broken(name, encoding, exc)) from None
+
+
+def _broken(name: str, encoding: str, exc: UnicodeDecodeError) -> str:
+    return f"{name}: текст не читается как {encoding} (байт {exc.start}); сохраните файл в UTF-8."
+
+
+def iter_lines(chunks: Iterator[str]) -> Iterator[str]:
+    """Lines of a chunked text, split on `\\n` only and with it kept (as `csv` wants them)."""
+    pending: list[str] = []
+    for chunk in chunks:
+        if "\n" not in chunk:
+            pending.append(chunk)
+            continue
+        lines = chunk.split("\n")
+        lines[0] = "".join(pending) + lines[0]
+        pending = [lines.pop()]
+        for line in lines:
+            yield line + "\n"
+    tail = "".join(pending)
+    if tail:
+        yield tail
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
-    """UTF-16 without BOM shows as NUL in every other byte of Latin/ASCII-range text."""
+    """UTF-16 without BOM shows as NUL (Latin) or 0x04 (Cyrillic) in every other byte."""
     sample = data[:4096]
     if len(sample) < 4:
         return None
     even, odd = sample[0::2], sample[1::2]
-    # Cyrillic in UTF-16-LE is 0x04 in the high (odd) byte; ASCII is 0x00.
     if odd.count(0) + odd.count(4) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
         return "utf-16-le"
     if even.count(0) + even.count(4) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
@@ -98,16 +153,8 @@ def _utf16_without_bom(data: bytes) -> str | None:
 
 
 def _detect(data: bytes) -> str | None:
-    """Best single-byte Cyrillic encoding for `data`, by charset-normalizer on a sample."""
+    """Best single-byte Cyrillic encoding for a sample, by charset-normalizer."""
     from charset_normalizer import from_bytes
 
-    sample = data[:_SAMPLE_BYTES]
-    best = from_bytes(sample, cp_isolation=_CANDIDATES).best()
-    if best is None:
-        return None
-    encoding = best.encoding
-    try:
-        data.decode(encoding)
-    except UnicodeDecodeError:
-        return None
-    return encoding
+    best = from_bytes(data, cp_isolation=_CANDIDATES).best()
+    return best.encoding if best is not None else None

@@ -20,13 +20,13 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import BinaryIO, Literal
+from typing import Any, BinaryIO, Literal
 
 from .dates import date_in_name, parse_date
 from .errors import InputError
 from .fragments import Fragment, split_fragments
-from .readers import Item, ReadOptions, reader_for
-from .records import Rejection, StoryRecord
+from .readers import Item, ReadOptions, read_plain, read_text, reader_for
+from .records import FIELDS, Rejection, StoryRecord
 from .sources import SourceFile, find_files
 from .store import Store, now
 from .textnorm import content_hash, has_letters, normalise
@@ -116,7 +116,9 @@ class PreparedStory:
 # -- public functions --------------------------------------------------------------------------
 
 
-def add_text(store: Store, text: str, *, options: IngestOptions | None = None, **fields: str | None) -> IngestReport:
+def add_text(
+    store: Store, text: str, *, options: IngestOptions | None = None, **fields: str | None
+) -> IngestReport:
     """Add one pasted story; `fields` (channel, client, date, title, source...) describe it.
 
     Raises InputError when the text is empty, has no words or is over the size limit.
@@ -124,23 +126,21 @@ def add_text(store: Store, text: str, *, options: IngestOptions | None = None, *
     options = options or IngestOptions()
     if len(text) > options.max_bytes:
         raise InputError(_too_large("Текст", len(text), options))
-    record = StoryRecord(text=text, where="текст", **fields)
-    result = _land(store, [record], InputResult(STDIN), options, file=None)
+    read = read_text(text, STDIN, options.read)
+    items = (_with_fields(item, fields) for item in read.items)
+    result = _land_safely(store, items, InputResult(STDIN), options)
     _raise_if_rejected(result)
     return IngestReport([result])
 
 
-def add_stream(store: Store, stream: BinaryIO, *, options: IngestOptions | None = None, name: str = STDIN) -> IngestReport:
-    """Add one story from a byte stream (stdin), read in chunks up to the size limit."""
+def add_stream(
+    store: Store, stream: BinaryIO, *, options: IngestOptions | None = None, name: str = STDIN
+) -> IngestReport:
+    """Add a paste from a byte stream (stdin), decoded as it is read, up to the size limit."""
     options = options or IngestOptions()
-    buffer = bytearray()
-    while chunk := stream.read(1 << 20):
-        buffer += chunk
-        if len(buffer) > options.max_bytes:
-            raise InputError(_too_large("Вставленный текст", len(buffer), options))
-    data = bytes(buffer)
-    del buffer
-    result = _add_bytes(store, data, name, options, reader_for(".txt"), file=None)
+    limited = _Limited(stream, options)
+    items = _lazy(lambda: read_plain(limited, name, options.read).items)
+    result = _land_safely(store, items, InputResult(name), options)
     _raise_if_rejected(result)
     return IngestReport([result])
 
@@ -179,61 +179,50 @@ def _add_file(store: Store, source: SourceFile, options: IngestOptions, progress
         size = source.path.stat().st_size
         if size > options.max_bytes:
             raise InputError(_too_large("Файл", size, options))
-        data = source.path.read_bytes()
-    except FileNotFoundError:
-        result.rejections.append(Rejection(name, "файл исчез до чтения"))
-        return result
-    except PermissionError:
-        result.rejections.append(Rejection(name, "нет прав на чтение файла"))
-        return result
-    except IsADirectoryError:
-        result.rejections.append(Rejection(name, "это папка, а не файл"))
-        return result
+        if size == 0:
+            raise InputError("пустой файл")
+        sha = _file_hash(source.path)
+        if store.count("files", "sha256 = ?", (sha,)):
+            result.already = True
+            return result
+        defaults = replace(
+            options,
+            channel=options.channel or source.channel,
+            date=options.date or date_in_name(source.path.stem),
+        )
+        with source.path.open("rb") as stream:
+            read = reader_for(source.path.suffix)(stream, name, options.read)
+            file_row = {"sha256": sha, "path": str(source.path), "bytes": size, "encoding": read.encoding}
+            stem = None if read.table else source.path.stem
+            return _land_safely(store, read.items, result, defaults, file=file_row, progress=progress,
+                                table=read.table, stem=stem)
     except InputError as exc:
-        result.rejections.append(Rejection(name, str(exc)))
-        return result
-    defaults = replace(
-        options,
-        channel=options.channel or source.channel,
-        date=options.date or date_in_name(source.path.stem),
-    )
-    return _add_bytes(store, data, name, defaults, reader_for(source.path.suffix), file=source, progress=progress)
-
-
-def _add_bytes(
-    store: Store, data: bytes, name: str, options: IngestOptions, reader, *,
-    file: SourceFile | None, progress: Progress | None = None,
-) -> InputResult:
-    result = InputResult(name)
-    sha = hashlib.sha256(data).hexdigest()
-    if file is not None and store.count("files", "sha256 = ?", (sha,)):
-        result.already = True
-        return result
-    if not data.strip():
-        result.rejections.append(Rejection(name, "пустой текст" if file is None else "пустой файл"))
-        return result
-    try:
-        read = reader(data, name, options.read)
-        items = read.items
-        del data
-        file_row = None
-        if file is not None:
-            file_row = {"sha256": sha, "path": str(file.path), "bytes": file.path.stat().st_size,
-                        "encoding": read.encoding}
-        stem = file.path.stem if file and not read.table else None
-        return _land(store, items, result, options, file=file_row, progress=progress,
-                     table=read.table, stem=stem)
-    except InputError as exc:
-        result.rejections.append(Rejection(name, str(exc).removeprefix(f"{name}: ")))
-        return result
+        result.rejections.append(Rejection(name, _without_name(str(exc), name)))
     except FileNotFoundError:
         result.rejections.append(Rejection(name, "файл исчез во время чтения"))
+    except PermissionError:
+        result.rejections.append(Rejection(name, "нет прав на чтение файла"))
+    except IsADirectoryError:
+        result.rejections.append(Rejection(name, "это папка, а не файл"))
+    return result
+
+
+def _land_safely(
+    store: Store, items: Iterable[Item], result: InputResult, options: IngestOptions, **kw: Any
+) -> InputResult:
+    """`_land`, turning an input error raised while reading (mid-stream) into a rejection."""
+    try:
+        return _land(store, items, result, options, **kw)
+    except InputError as exc:
+        result.added = result.duplicates = result.empty = 0
+        result.story_ids.clear()
+        result.rejections.append(Rejection(result.name, _without_name(str(exc), result.name)))
         return result
 
 
 def _land(
     store: Store, items: Iterable[Item], result: InputResult, options: IngestOptions, *,
-    file: dict | None, progress: Progress | None = None, table: bool = False,
+    file: dict | None = None, progress: Progress | None = None, table: bool = False,
     stem: str | None = None,
 ) -> InputResult:
     """Insert all stories of one input in one transaction.
@@ -297,12 +286,17 @@ def prepare(record: StoryRecord, options: IngestOptions | None = None) -> Prepar
     date = parse_date(date_value)
     if date_value and not date:
         record.metadata.setdefault("date_raw", date_value)
+    title, external_id = record.title or options.title, record.external_id
+    if part := record.metadata.get("part"):  # an over-long text cut into numbered stories
+        title = f"{title} (часть {part})" if title else f"Часть {part}"
+        external_id = f"{external_id}#{part}" if external_id else None
     record = replace(
         record,
         source=record.source or options.source,
         channel=record.channel or options.channel,
         client=record.client or options.client,
-        title=record.title or options.title,
+        title=title,
+        external_id=external_id,
     )
     return PreparedStory(content_hash(text), text, record, date, turns, fragments)
 
@@ -339,6 +333,47 @@ def _record_file(conn: sqlite3.Connection, file: dict, result: InputResult) -> N
         (file["sha256"], file["path"], file["bytes"], file["encoding"], result.added,
          result.duplicates, len(result.rejections), now()),
     )
+
+
+def _file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _without_name(message: str, name: str) -> str:
+    return message.removeprefix(f"{name}: ")
+
+
+def _with_fields(item: Item, fields: dict[str, str | None]) -> Item:
+    if isinstance(item, StoryRecord):
+        for key, value in fields.items():
+            if key not in FIELDS:
+                raise TypeError(f"unknown story field {key!r}; known: {', '.join(FIELDS)}")
+            if value is not None:
+                setattr(item, key, value)
+    return item
+
+
+def _lazy(make: Callable[[], Iterable[Item]]) -> Iterator[Item]:
+    """Defer reading until the transaction is open, so a mid-stream error rolls everything back."""
+    yield from make()
+
+
+class _Limited:
+    """A byte stream that refuses to be read past the size limit."""
+
+    def __init__(self, stream: BinaryIO, options: IngestOptions) -> None:
+        self._stream, self._options, self._read = stream, options, 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._stream.read(size)
+        self._read += len(data)
+        if self._read > self._options.max_bytes:
+            raise InputError(_too_large("Вставленный текст", self._read, self._options))
+        return data
 
 
 def _raise_if_rejected(result: InputResult) -> None:

@@ -1,36 +1,39 @@
-"""Readers: bytes of one input file -> story records.
+"""Readers: a byte stream of one input -> story records.
 
 One reader per format, chosen by file extension from `READERS`. Plain text and Word files hold one
-story each; tables (CSV/TSV, JSON, JSON Lines) hold one story per row. A broken row becomes a
-`Rejection` with its line number and the rest of the file is still read; the caller decides
-whether the file lands without it or not at all.
+story each; tables (CSV/TSV, JSON, JSON Lines) hold one story per row. Text is decoded lazily, so
+a large input is never held as bytes and text at once; a plain text longer than one story may be
+(`max_story_chars`) is cut into parts at paragraph boundaries, each its own story. A broken row
+becomes a `Rejection` with its line number and the rest of the file is still read; the caller
+decides whether the file lands without it or not at all.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import json
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, BinaryIO
 
 from .columns import map_columns
-from .decode import decode
+from .decode import iter_lines, open_text
 from .errors import InputError
 from .records import FIELDS, Rejection, StoryRecord
 
 Item = StoryRecord | Rejection
+MAX_STORY_CHARS = 1_000_000  # about 500 pages; real interviews are far shorter
 
 
 @dataclass(frozen=True)
 class ReadOptions:
-    """How to read tables: which columns hold the text, the id and other fields."""
+    """How to read inputs: which table columns hold the text, the id and other fields."""
 
     text_column: str | None = None
     id_column: str | None = None
     columns: Mapping[str, str] = field(default_factory=dict)
+    max_story_chars: int = MAX_STORY_CHARS
 
     def explicit(self) -> dict[str, str]:
         """Field -> column as the user named them."""
@@ -44,30 +47,70 @@ class ReadOptions:
 
 @dataclass
 class Read:
-    """A decoded input: its encoding and its records (lazily produced)."""
+    """A decoded input: its encoding and its records (produced lazily, as the stream is read)."""
 
     encoding: str | None
     items: Iterable[Item]
     table: bool = False
 
 
-Reader = Callable[[bytes, str, ReadOptions], Read]
+Reader = Callable[[BinaryIO, str, ReadOptions], Read]
 
 
-def read_plain(data: bytes, name: str, options: ReadOptions) -> Read:
-    """A `.txt`/`.md` file: one story."""
-    text, encoding = decode(data, name=name)
-    return Read(encoding, [StoryRecord(text=text, where=name)])
+def read_plain(stream: BinaryIO, name: str, options: ReadOptions) -> Read:
+    """A `.txt`/`.md` file or a paste: one story, or numbered parts of an over-long one."""
+    chunks, encoding = open_text(stream, name=name)
+    return Read(encoding, _plain_records(chunks, name, options.max_story_chars))
 
 
-def read_docx(data: bytes, name: str, options: ReadOptions) -> Read:
+def _plain_records(chunks: Iterator[str], name: str, max_chars: int) -> Iterator[Item]:
+    parts = split_long(chunks, max_chars)
+    first = next(parts)
+    second = next(parts, None)
+    if second is None:
+        if not first.strip():
+            raise InputError(f"{name}: пустой текст")
+        yield StoryRecord(text=first, where=name)
+        return
+    for number, text in enumerate([first, second], start=1):
+        yield _part(text, number, name)
+    for number, text in enumerate(parts, start=3):
+        yield _part(text, number, name)
+
+
+def _part(text: str, number: int, name: str) -> StoryRecord:
+    return StoryRecord(text=text, where=f"{name}, часть {number}", metadata={"part": number})
+
+
+def split_long(chunks: Iterable[str], max_chars: int) -> Iterator[str]:
+    """Join chunks into texts of at most `max_chars`, cut at a blank line, line end or space."""
+    pending: list[str] = []
+    size = 0
+    for chunk in chunks:
+        pending.append(chunk)
+        size += len(chunk)
+        while size > max_chars:
+            text = "".join(pending)
+            cut = _cut_point(text, max_chars)
+            yield text[:cut]
+            pending, size = [text[cut:]], len(text) - cut
+    yield "".join(pending)
+
+
+def _cut_point(text: str, limit: int) -> int:
+    for separator in ("\n\n", "\n", " "):
+        at = text.rfind(separator, limit // 2, limit)
+        if at > 0:
+            return at + len(separator)
+    return limit
+
+
+def read_docx(stream: BinaryIO, name: str, options: ReadOptions) -> Read:
     """A Word file: paragraphs, then table rows as `cell: cell` (speaker tables), one story."""
+    import docx
+
     try:
-        import docx
-    except ImportError:  # pragma: no cover - python-docx is a core dependency
-        raise InputError(f"{name}: для .docx нужен пакет python-docx (pip install python-docx).")
-    try:
-        document = docx.Document(io.BytesIO(data))
+        document = docx.Document(stream)
     except Exception:  # python-docx raises assorted zip/xml errors for broken files
         raise InputError(f"{name}: файл .docx повреждён или это не документ Word.") from None
     lines = [p.text for p in document.paragraphs]
@@ -75,21 +118,27 @@ def read_docx(data: bytes, name: str, options: ReadOptions) -> Read:
         for row in table.rows:
             cells = [c.text.strip() for c in row.cells if c.text.strip()]
             lines.append(": ".join(cells))
-    return Read("docx", [StoryRecord(text="\n".join(lines), where=name)])
+    return Read("docx", _plain_records(iter(["\n".join(lines)]), name, options.max_story_chars))
 
 
-def read_csv(data: bytes, name: str, options: ReadOptions) -> Read:
-    """A CSV/TSV export; the delimiter is taken from the header line."""
-    text, encoding = decode(data, name=name)
-    del data
-    first_line = text.split("\n", 1)[0]
-    delimiter = max(",;\t|", key=first_line.count)
-    return Read(encoding, _csv_rows(text, delimiter, name, options), table=True)
+def read_csv(stream: BinaryIO, name: str, options: ReadOptions) -> Read:
+    """A CSV/TSV export; the delimiter is the most frequent candidate in the header line."""
+    chunks, encoding = open_text(stream, name=name)
+    lines = iter_lines(chunks)
+    header_line = next(lines, "")
+    delimiter = max(",;\t|", key=header_line.count)
+    rows = _csv_rows(_prepend(header_line, lines), delimiter, name, options)
+    return Read(encoding, rows, table=True)
 
 
-def _csv_rows(text: str, delimiter: str, name: str, options: ReadOptions) -> Iterator[Item]:
+def _prepend(first: str, rest: Iterator[str]) -> Iterator[str]:
+    yield first
+    yield from rest
+
+
+def _csv_rows(lines: Iterator[str], delimiter: str, name: str, options: ReadOptions) -> Iterator[Item]:
     csv.field_size_limit(sys.maxsize)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
     try:
         header = next(reader)
     except (StopIteration, csv.Error):
@@ -102,8 +151,8 @@ def _csv_rows(text: str, delimiter: str, name: str, options: ReadOptions) -> Ite
         except StopIteration:
             return
         except csv.Error as exc:
-            lines = _span(first_line, reader.line_num)
-            yield Rejection(f"{name}, {lines}", f"сломанная строка CSV ({_csv_reason(exc)})")
+            lines_ = _span(first_line, reader.line_num)
+            yield Rejection(f"{name}, {lines_}", f"сломанная строка CSV ({_csv_reason(exc)})")
             continue
         if not any(cell.strip() for cell in row):
             continue
@@ -116,11 +165,11 @@ def _csv_rows(text: str, delimiter: str, name: str, options: ReadOptions) -> Ite
         yield _record(dict(zip(header, row)), mapping, f"{name}, строка {first_line}")
 
 
-def read_json(data: bytes, name: str, options: ReadOptions) -> Read:
+def read_json(stream: BinaryIO, name: str, options: ReadOptions) -> Read:
     """A JSON list of objects (or an object holding one such list)."""
-    text, encoding = decode(data, name=name)
+    chunks, encoding = open_text(stream, name=name)
     try:
-        value = json.loads(text)
+        value = json.loads("".join(chunks))
     except json.JSONDecodeError as exc:
         raise InputError(f"{name}: испорченный JSON (строка {exc.lineno}: {exc.msg}).") from None
     if isinstance(value, dict):
@@ -132,14 +181,14 @@ def read_json(data: bytes, name: str, options: ReadOptions) -> Read:
     return Read(encoding, _objects(numbered, name, options, "запись"), table=True)
 
 
-def read_jsonl(data: bytes, name: str, options: ReadOptions) -> Read:
+def read_jsonl(stream: BinaryIO, name: str, options: ReadOptions) -> Read:
     """JSON Lines: one object per line; a broken line is rejected on its own."""
-    text, encoding = decode(data, name=name)
-    return Read(encoding, _objects(_json_lines(text, name), name, options, "строка"), table=True)
+    chunks, encoding = open_text(stream, name=name)
+    return Read(encoding, _objects(_json_lines(iter_lines(chunks), name), name, options, "строка"), table=True)
 
 
-def _json_lines(text: str, name: str) -> Iterator[tuple[int, Any]]:
-    for number, line in enumerate(text.split("\n"), start=1):
+def _json_lines(lines: Iterator[str], name: str) -> Iterator[tuple[int, Any]]:
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
@@ -151,7 +200,6 @@ def _json_lines(text: str, name: str) -> Iterator[tuple[int, Any]]:
 def _objects(
     numbered: Iterable[tuple[int, Any]], name: str, options: ReadOptions, unit: str
 ) -> Iterator[Item]:
-    mapping: dict[str, str] | None = None
     for number, value in numbered:
         where = f"{name}, {unit} {number}"
         if isinstance(value, Rejection):
@@ -160,9 +208,8 @@ def _objects(
         if not isinstance(value, dict):
             yield Rejection(where, "ожидался объект JSON вида {\"text\": \"...\"}")
             continue
-        keys = list(value)
         try:
-            mapping = map_columns(keys, options.explicit(), name=where)
+            mapping = map_columns(list(value), options.explicit(), name=where)
         except InputError as exc:
             yield Rejection(where, str(exc).removeprefix(f"{where}: "))
             continue
@@ -195,6 +242,11 @@ def _csv_reason(exc: csv.Error) -> str:
     return text
 
 
+def read_text(text: str, name: str, options: ReadOptions) -> Read:
+    """A story given as a Python string (a paste in a notebook or the web form)."""
+    return Read(None, _plain_records(iter([text]), name, options.max_story_chars))
+
+
 READERS: dict[str, Reader] = {
     ".txt": read_plain,
     ".text": read_plain,
@@ -211,3 +263,5 @@ READERS: dict[str, Reader] = {
 def reader_for(suffix: str) -> Reader:
     """Reader for a file extension; unknown extensions are read as plain text."""
     return READERS.get(suffix.lower(), read_plain)
+
+

@@ -69,7 +69,8 @@ def _walk(root: Path) -> list[SourceFile]:
             if path.suffix.lower() in READERS:
                 found.append(SourceFile(path, str(path), _channel_of(path)))
             else:
-                problems.append(SourceFile(path, str(path), problem=f"неподдерживаемый формат «{path.suffix or name}»"))
+                problem = f"неподдерживаемый формат «{path.suffix or name}»"
+                problems.append(SourceFile(path, str(path), problem=problem))
     return found + problems
 
 

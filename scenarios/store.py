@@ -32,7 +32,7 @@ def default_path() -> str:
 
 def now() -> str:
     """UTC timestamp in ISO form, second precision, as stored in `*_at` columns."""
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
 class Store:
@@ -113,8 +113,11 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """All-or-nothing block. `BEGIN IMMEDIATE` takes the write lock up front, so two writers
-        queue on the busy timeout instead of failing with 'database is locked' mid-way."""
+        """Run the block all-or-nothing.
+
+        `BEGIN IMMEDIATE` takes the write lock up front, so two writers queue on the busy timeout
+        instead of failing with 'database is locked' mid-way.
+        """
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:

@@ -37,7 +37,7 @@ def test_env_var_names_the_store(runner: CliRunner, store_path: Path) -> None:
 
 BAD_FILES = {
     "empty.txt": (b"", "пустой файл"),
-    "spaces.txt": (b"   \n\n\t  \n", "пустой файл"),
+    "spaces.txt": (b"   \n\n\t  \n", "пустой текст"),
     "photo.txt": (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "изображение PNG"),
     "archive.csv": (b"PK\x03\x04" + bytes(200), "архив ZIP"),
     "program.txt": (b"\x7fELF\x02\x01\x01" + bytes(300), "исполняемый файл"),
@@ -111,7 +111,7 @@ def test_column_options(runner: CliRunner, store_path: Path, tmp_path: Path) -> 
 
 
 def test_help_has_examples_for_every_command(runner: CliRunner) -> None:
-    for name, command in cli.commands.items():
+    for name in cli.commands:
         result = runner.invoke(cli, [name, "--help"])
         assert result.exit_code == 0
         assert "Example" in result.output, f"`scenarios {name} --help` has no example"

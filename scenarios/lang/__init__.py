@@ -1,0 +1,1 @@
+"""Language-specific data for scenario extraction."""
