@@ -5,13 +5,17 @@ Managers paste interview transcripts in many shapes (``Клиент:``, ``[00:01
 (``Плюсы: ...``). Only client speech is later cut into quotes, so a false speaker costs
 us quotes and a missed one mixes the interviewer's words into the client's. The parser is
 therefore conservative: a non-role label counts only when the text is clearly a dialogue.
+
+``Я:`` has no side of its own: a client quoting a chat writes ``Я:``/``Бот:``, a manager
+noting a call writes ``Я:``/``Клиент:``. When the writer turns out to be the client, the
+text around the quoted dialogue is theirs too (see :func:`_author_turns`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -20,11 +24,12 @@ from scenarios.lang.ru.speakers import (
     COMPANY_LABELS,
     GENERIC_LABELS,
     NON_SPEAKER_LABELS,
+    SELF_LABELS,
     WEAK_LABELS,
 )
 
 Role = Literal["client", "company", "unknown"]
-_Kind = Literal["company", "client", "generic", "name"]
+_Kind = Literal["company", "client", "self", "generic", "name"]
 
 __all__ = ["Role", "Turn", "parse_turns"]
 
@@ -66,6 +71,7 @@ _LABEL_TS = re.compile(
 _TS_LEAD = re.compile(rf"[ \t]*{_MD}(?P<ts>{_TSB}|{_TS})[ \t]*{_MD}[ \t]+(?=\S)")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*|\d{1,2}(?=[ \t\n]|$)")
 _DASH = re.compile(r"^[ \t]*(?:[—–](?![—–-])|-(?=[ \t]))[ \t]*", re.M)
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _NON_SPEAKER_HEAD = re.compile(r"^[ \t]*" + _MD + r"([^\W\d_][\w.\- ]{0,30}?)[ \t]*:", re.M)
 _TS_DIGITS = re.compile(_TS)
 _SPACES = re.compile(r"\s+")
@@ -87,6 +93,7 @@ class _Head:
     kind: _Kind
     weak: bool
     time: str | None
+    first_person: bool = False  # the label is ``Я`` (maybe with a role in brackets)
 
 
 def parse_turns(text: str) -> list[Turn]:
@@ -104,7 +111,11 @@ def parse_turns(text: str) -> list[Turn]:
         return []
     heads = _accepted(list(_find_heads(text)))
     if heads:
-        return _build(text, heads, _label_roles(text, heads))
+        roles = _label_roles(text, heads)
+        turns = _build(text, heads, roles)
+        if any(h.first_person and roles[h.key] == "client" for h in heads):
+            turns = _author_turns(text, turns)
+        return turns
     dashes = _dash_heads(text)
     if dashes:
         return _build(text, dashes, _dash_roles(text, dashes))
@@ -143,9 +154,12 @@ def _parse_line(text: str, pos: int, timestamped: bool) -> _Head | None:
 def _head(text: str, line: int, after: int, label: str, paren: str | None, ts: str | None) -> _Head | None:
     """Classify a label (and its ``(paren)``) and locate the speech after it."""
     found = _classify(label)
+    first_person = found is not None and found[0] == "self"
     if paren is not None:
         inner = _classify(paren)
-        if found is None or (found[0] in ("name", "generic") and inner and inner[0] in ("company", "client")):
+        if found is None or (
+            found[0] in ("name", "generic", "self") and inner and inner[0] in ("company", "client")
+        ):
             found = inner
     if found is None:
         return None
@@ -156,7 +170,7 @@ def _head(text: str, line: int, after: int, label: str, paren: str | None, ts: s
     if ts:
         tm = _TS_DIGITS.search(ts)
         time = tm.group(0) if tm else None
-    return _Head(line, after, written.strip(), key, kind, weak, time)
+    return _Head(line, after, written.strip(), key, kind, weak, time, first_person)
 
 
 def _label_without_colon(text: str, pos: int) -> tuple[str, int]:
@@ -200,6 +214,8 @@ def _classify(label: str) -> tuple[_Kind, bool] | None:
     base = _TRAILING_NUMBER.sub("", norm).strip() or norm
     first = base.split(" ", 1)[0]
     for cand in (norm, base):
+        if cand in SELF_LABELS:
+            return "self", cand in WEAK_LABELS
         if cand in COMPANY_LABELS:
             return "company", cand in WEAK_LABELS
         if cand in CLIENT_LABELS:
@@ -276,12 +292,24 @@ def _dash_heads(text: str) -> list[_Head]:
     for m in _NON_SPEAKER_HEAD.finditer(text):
         if m.group(1).strip().lower() in NON_SPEAKER_LABELS:
             return []
-    ends = [h.line for h in heads[1:]] + [len(text)]
+    # Only the dash items themselves may ask: a list item's turn would otherwise absorb
+    # the closing paragraph of a review, and its rhetorical "?" would make a dialogue.
+    ends = _dash_item_ends(text, heads)
     if not any("?" in text[h.speech : end] for h, end in zip(heads, ends, strict=True)):
         return []
     for i, head in enumerate(heads):
         head.key = str(i % 2)
     return heads
+
+
+def _dash_item_ends(text: str, heads: list[_Head]) -> list[int]:
+    """Where each dash item ends: at the next dash line or the first blank line after it."""
+    ends = []
+    for i, head in enumerate(heads):
+        limit = heads[i + 1].line if i + 1 < len(heads) else len(text)
+        gap = _BLANK_LINE.search(text, head.speech, limit)
+        ends.append(gap.start() if gap else limit)
+    return ends
 
 
 def _build(text: str, heads: list[_Head], roles: dict[str, Role]) -> list[Turn]:
@@ -298,6 +326,28 @@ def _build(text: str, heads: list[_Head], roles: dict[str, Role]) -> list[Turn]:
     return turns
 
 
+def _author_turns(text: str, turns: list[Turn]) -> list[Turn]:
+    """Give a first-person client's framing text to the client.
+
+    A client who quotes a chat as ``Я:``/``Бот:`` is the author of the whole story, so
+    the preamble is theirs, and so is everything after the first blank line of the last
+    turn: the dialogue has ended and the author comments on it. The rule is kept to this
+    case: in an interview or call transcript the text after the last turn may be the
+    interviewer's notes, and a blank line inside a turn is still that speaker's speech.
+    """
+    turns = list(turns)
+    if turns[0].speaker is None:
+        turns[0] = replace(turns[0], role="client")
+    last = turns[-1]
+    gap = _BLANK_LINE.search(text, last.start, last.end)
+    if last.speaker is None or gap is None:
+        return turns
+    start, end = _strip_span(text, gap.end(), last.end)
+    turns[-1] = replace(last, end=_strip_span(text, last.start, gap.start())[1])
+    turns.append(Turn(len(turns), None, "client", start, end))
+    return turns
+
+
 def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
     """Shrink ``[start, end)`` to exclude surrounding whitespace; empty spans collapse to start."""
     while start < end and text[start].isspace():
@@ -307,19 +357,23 @@ def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _question_rates(text: str, heads: list[_Head]) -> dict[str, float]:
-    """Question marks per turn for each speaker key."""
+def _question_rates(text: str, heads: list[_Head], ends: list[int] | None = None) -> dict[str, float]:
+    """Question marks per turn for each speaker key, counted up to ``ends`` if given."""
     marks: dict[str, int] = {}
     counts: dict[str, int] = {}
     for i, head in enumerate(heads):
-        limit = heads[i + 1].line if i + 1 < len(heads) else len(text)
+        limit = ends[i] if ends else heads[i + 1].line if i + 1 < len(heads) else len(text)
         marks[head.key] = marks.get(head.key, 0) + text.count("?", head.speech, limit)
         counts[head.key] = counts.get(head.key, 0) + 1
     return {k: marks[k] / counts[k] for k in counts}
 
 
 def _label_roles(text: str, heads: list[_Head]) -> dict[str, Role]:
-    """Known labels keep their side; names and generic labels are inferred."""
+    """Known labels keep their side; names, generic labels and ``Я`` are inferred.
+
+    ``Я`` thus takes the side opposite a known speaker (client opposite ``Бот``,
+    company opposite ``Клиент``) and is the client when it speaks alone.
+    """
     roles: dict[str, Role] = {}
     unknown: list[str] = []
     for head in heads:
@@ -355,5 +409,5 @@ def _by_questions(keys: list[str], rates: dict[str, float]) -> dict[str, Role]:
 
 
 def _dash_roles(text: str, heads: list[_Head]) -> dict[str, Role]:
-    """Alternating dash speakers: the first asks unless the second asks more."""
-    return _by_questions(["0", "1"], _question_rates(text, heads))
+    """Alternating dash speakers: the first asks unless the second asks more (in the items)."""
+    return _by_questions(["0", "1"], _question_rates(text, heads, _dash_item_ends(text, heads)))

@@ -206,3 +206,46 @@ def test_vanished_file_is_reported_and_others_still_land(store: Store, tmp_path:
     results = list(iter_add_paths(store, files))
     assert "исчез" in str(results[0].rejections[0])
     assert sum(r.added for r in results) == 1 + len(REVIEWS) + 1
+
+
+def test_bytes_broken_after_the_sniffed_head_roll_back_the_whole_input(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "long.txt"
+    head = ("Клиент: приложение вылетает после обновления, перевод не уходит.\n" * 5000).encode()
+    path.write_bytes(head + b"\xff\xfe\xfa broken tail")  # valid UTF-8 for 600 KB, then not
+    report = add_paths(store, [path], options=IngestOptions(read=ReadOptions(max_story_chars=50_000)))
+    assert report.added == 0
+    assert "не читается как utf-8" in str(report.rejections[0])
+    assert snapshot(store) == {"stories": 0, "turns": 0, "fragments": 0, "files": 0}
+
+
+def test_over_long_paste_becomes_numbered_parts_cut_at_turns(store: Store) -> None:
+    turn = "Интервьюер: Что было дальше?\nКлиент: Курьер опять перенёс доставку карты, уже {} раз.\n\n"
+    text = "".join(turn.format(i) for i in range(400))  # ~36k characters
+    report = add_text(store, text, title="Интервью", options=IngestOptions(read=ReadOptions(max_story_chars=10_000)))
+    rows = store.query("SELECT title, text FROM stories ORDER BY created_at, rowid")
+    assert report.added == len(rows) >= 4
+    assert {r["title"] for r in rows} == {f"Интервью (часть {i})" for i in range(1, len(rows) + 1)}
+    assert all(len(r["text"]) <= 10_000 for r in rows)
+    assert all(r["text"].startswith("Интервьюер:") for r in rows), "parts are cut between turns"
+    assert store.count("turns", "role = 'client'") == 400
+
+
+@pytest.mark.parametrize("encoding", ["koi8_r", "utf-16", "utf-16-le", "utf-8-sig", "cp866"])
+def test_file_encodings(store: Store, tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "story.txt"
+    path.write_bytes(INTERVIEW.encode(encoding))
+    report = add_paths(store, [path])
+    assert report.ok and report.added == 1
+    assert "Приходишь в офис, а они болтают по телефону" in store.query("SELECT text FROM stories")[0]["text"]
+    assert store.query("SELECT encoding FROM files")[0]["encoding"].replace("_", "-").startswith(
+        encoding.split("-le")[0].replace("_", "-"))
+
+
+def test_jsonl_with_a_broken_line(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "chats.jsonl"
+    path.write_text('{"text": "Бот не понял вопрос про кешбэк"}\n{"text": "обрыв\n{"text": "Спасибо, вопрос решён"}\n',
+                    encoding="utf-8")
+    report = add_paths(store, [path])
+    assert report.added == 2
+    assert len(report.rejections) == 1
+    assert str(report.rejections[0]).startswith(f"{path}, строка 2: испорченный JSON (")

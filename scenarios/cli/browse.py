@@ -11,7 +11,7 @@ from . import cli
 from ._common import console, open_store, output_options, print_json, store_option
 
 ROLE_STYLE = {"client": "bold green", "company": "cyan", "unknown": "dim"}
-ROLE_NAME = {"client": "клиент", "company": "компания", "unknown": "—"}
+ROLE_NAME = {"client": "клиент", "company": "компания", "unknown": "вне диалога"}
 
 
 @cli.command()
@@ -78,11 +78,11 @@ def show(story: str, db_path: str, as_json: bool, show_fragments: bool) -> None:
     console.print()
     for turn in view.turns:
         role = turn["role"]
-        label = turn["speaker"] or ROLE_NAME[role]
         line = Text()
         if turn["time"]:
             line.append(f"[{turn['time']}] ", style="dim")
-        line.append(f"{label} ({ROLE_NAME[role]}): ", style=ROLE_STYLE[role])
+        head = f"{turn['speaker']} ({ROLE_NAME[role]})" if turn["speaker"] else f"({ROLE_NAME[role]})"
+        line.append(f"{head}: ", style=ROLE_STYLE[role])
         line.append(view.speech(turn))
         console.print(line)
     if show_fragments:

@@ -8,7 +8,8 @@ both ways because managers paste from tools that mix keyboard layouts.
 
 from __future__ import annotations
 
-#: Labels that always mean the company side (interviewer, staff, the bank).
+#: Labels that always mean the company side (interviewer, staff, the bank, and the
+#: bots and support desks that clients quote in reviews).
 COMPANY_LABELS: frozenset[str] = frozenset(
     {
         "интервьюер",
@@ -29,8 +30,36 @@ COMPANY_LABELS: frozenset[str] = frozenset(
         "компания",
         "поддержка",
         "техподдержка",
+        "тех. поддержка",
+        "тех поддержка",
         "служба поддержки",
+        "поддержка банка",
+        "чат поддержки",
+        "оператор поддержки",
+        "специалист поддержки",
+        "сотрудник поддержки",
+        "сотрудник банка",
+        "сотрудница банка",
+        "специалист банка",
+        "оператор банка",
+        "менеджер банка",
+        "представитель банка",
         "колл-центр",
+        "колл центр",
+        "call-центр",
+        "контакт-центр",
+        "бот",
+        "чат-бот",
+        "чатбот",
+        "чат бот",
+        "бот поддержки",
+        "робот",
+        "голосовой помощник",
+        "виртуальный помощник",
+        "виртуальный ассистент",
+        "ассистент",
+        "автоответчик",
+        "автоинформатор",
         "продавец",
         "администратор",
         "эксперт",
@@ -38,7 +67,6 @@ COMPANY_LABELS: frozenset[str] = frozenset(
         "продакт",
         "интервьюирующий",
         "вопрос",
-        "я",
         "и",
         "q",
         "i",
@@ -48,9 +76,15 @@ COMPANY_LABELS: frozenset[str] = frozenset(
         "operator",
         "agent",
         "support",
+        "bot",
+        "chatbot",
         "question",
     }
 )
+
+#: First-person labels (``Я:``) have no side of their own: the writer is whoever the
+#: other speaker is not -- the client opposite ``Бот:``, the company opposite ``Клиент:``.
+SELF_LABELS: frozenset[str] = frozenset({"я", "me"})
 
 #: Labels that always mean the client side.
 CLIENT_LABELS: frozenset[str] = frozenset(
@@ -115,9 +149,41 @@ GENERIC_LABELS: frozenset[str] = frozenset(
 )
 
 #: Short labels that count as speakers only when the text has at least two
-#: labelled turns: a lone ``А:`` or ``Вопрос:`` in a review is not a dialogue.
+#: labelled turns: a lone ``А:`` or ``Вопрос:`` in a review is not a dialogue, and a
+#: lone ``Бот:`` line is as likely the client's verdict on the bot as a quote of it.
 WEAK_LABELS: frozenset[str] = frozenset(
-    {"вопрос", "ответ", "я", "и", "к", "р", "а", "q", "i", "k", "p", "r", "a", "question", "answer"}
+    {
+        "вопрос",
+        "ответ",
+        "я",
+        "me",
+        "и",
+        "к",
+        "р",
+        "а",
+        "q",
+        "i",
+        "k",
+        "p",
+        "r",
+        "a",
+        "question",
+        "answer",
+        "бот",
+        "чат-бот",
+        "чатбот",
+        "чат бот",
+        "бот поддержки",
+        "робот",
+        "голосовой помощник",
+        "виртуальный помощник",
+        "виртуальный ассистент",
+        "ассистент",
+        "автоответчик",
+        "автоинформатор",
+        "bot",
+        "chatbot",
+    }
 )
 
 #: ``Word:`` line starts that are headings or fields in reviews and notes,
@@ -223,5 +289,6 @@ __all__ = [
     "COMPANY_LABELS",
     "GENERIC_LABELS",
     "NON_SPEAKER_LABELS",
+    "SELF_LABELS",
     "WEAK_LABELS",
 ]
