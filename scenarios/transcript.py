@@ -105,7 +105,8 @@ def parse_turns(text: str) -> list[Turn]:
     Returns:
         Turns in text order; ``[]`` only for a blank text. A text without turn
         structure is one client turn with ``speaker=None``; text before the first
-        turn is a ``speaker=None`` turn of role ``"unknown"``.
+        turn is a ``speaker=None`` turn of role ``"unknown"``, or ``"client"`` when the
+        client is the writer (``Я:``), who also gets a closing paragraph of their own.
     """
     if not text or text.isspace():
         return []

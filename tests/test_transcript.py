@@ -342,3 +342,151 @@ def test_label_soup_never_raises_and_spans_are_sane(parts: list[str]) -> None:
     turns = parse_turns(text)
     check_spans(text, turns)
     assert bool(turns) == bool(text)
+
+
+# --- first-person "Я:" and quoted bots ------------------------------------------------
+
+REV_0046 = (  # corpus/stories/reviews.csv, rev-0046
+    "Попробую описать мой диалог с вашей «поддержкой».\n\n"
+    "Я: Добрый день, у меня не прошёл платёж за интернет, а деньги списаны.\n"
+    "Бот: Пожалуйста, уточните ваш вопрос.\n"
+    "Я: Платёж не дошёл до получателя, деньги списаны со счёта.\n"
+    "Бот: Вы можете посмотреть историю операций в разделе «Счета».\n"
+    "Я: Оператор.\n"
+    "Бот: Пожалуйста, уточните ваш вопрос.\n\n"
+    "Чат-бот на любой вопрос отвечает шаблоном «Пожалуйста, уточните ваш вопрос». Я уточнял 6 раз. "
+    "Кнопки «связаться с оператором» нет. По телефону 25 минут музыка. Клиентский сервис уровня 2005 года."
+)
+
+
+def test_review_quoting_a_bot_chat_keeps_the_authors_words() -> None:
+    assert view(REV_0046) == [
+        (None, "client", "Попробую описать мой диалог с вашей «поддержкой».", None),
+        ("Я", "client", "Добрый день, у меня не прошёл платёж за интернет, а деньги списаны.", None),
+        ("Бот", "company", "Пожалуйста, уточните ваш вопрос.", None),
+        ("Я", "client", "Платёж не дошёл до получателя, деньги списаны со счёта.", None),
+        ("Бот", "company", "Вы можете посмотреть историю операций в разделе «Счета».", None),
+        ("Я", "client", "Оператор.", None),
+        ("Бот", "company", "Пожалуйста, уточните ваш вопрос.", None),
+        (None, "client", REV_0046[REV_0046.index("Чат-бот на любой") :], None),
+    ]
+
+
+def test_first_person_opposite_a_client_is_the_manager() -> None:
+    # A manager's own notes: the preamble stays unknown and nothing is split off the
+    # last turn, because the writer is not the client.
+    text = (
+        "Звонок по жалобе, 14.05.\n"
+        "Я: Почему вы хотите закрыть карту?\n"
+        "Клиент: Списали за обслуживание, хотя обещали бесплатно.\n\n"
+        "Предложила вернуть комиссию, клиент подумает."
+    )
+    assert view(text) == [
+        (None, "unknown", "Звонок по жалобе, 14.05.", None),
+        ("Я", "company", "Почему вы хотите закрыть карту?", None),
+        (
+            "Клиент",
+            "client",
+            "Списали за обслуживание, хотя обещали бесплатно.\n\nПредложила вернуть комиссию, клиент подумает.",
+            None,
+        ),
+    ]
+
+
+def test_first_person_with_role_in_brackets() -> None:
+    text = "Я (менеджер): Что случилось?\nАнна: Не проходит платёж."
+    assert [(t.speaker, t.role) for t in parse_turns(text)] == [("Я (менеджер)", "company"), ("Анна", "client")]
+
+
+def test_first_person_alone_is_the_client() -> None:
+    text = "Я: написала в чат в 9 утра.\nЯ: ответили в 6 вечера."
+    assert [(t.speaker, t.role) for t in parse_turns(text)] == [("Я", "client"), ("Я", "client")]
+
+
+@pytest.mark.parametrize(
+    "label",
+    ["Бот", "Чат-бот", "Чатбот", "Робот", "Поддержка", "Техподдержка", "Служба поддержки", "Сотрудник банка", "Банк"],
+)
+def test_quoted_company_labels_opposite_first_person(label: str) -> None:
+    text = f"Я: Где мой перевод?\n{label}: Перевод в обработке.\nЯ: Уже третий день."
+    assert [(t.speaker, t.role) for t in parse_turns(text)] == [
+        ("Я", "client"),
+        (label, "company"),
+        ("Я", "client"),
+    ]
+
+
+def test_trailing_paragraph_rule_is_only_for_first_person_clients() -> None:
+    # An interview ending in the interviewer's note keeps its structure: the note after
+    # the blank line is not handed to the client.
+    text = (
+        "Интервьюер: Что бы вы поменяли?\nКлиент: Лимиты на переводы.\nИнтервьюер: Спасибо!\n\n"
+        "Клиентка спешила, перезвонить в пятницу."
+    )
+    assert [(t.speaker, t.role) for t in parse_turns(text)] == [
+        ("Интервьюер", "company"),
+        ("Клиент", "client"),
+        ("Интервьюер", "company"),
+    ]
+
+
+def test_lone_bot_line_in_review_is_client_speech() -> None:
+    text = "Бот: бесполезен, оператора не дозваться.\nЗакрываю счёт."
+    assert view(text) == [(None, "client", text, None)]
+
+
+# --- dash lists vs dash dialogues ------------------------------------------------------
+
+REV_0128 = (  # corpus/stories/reviews.csv, rev-0128
+    "После обновления до версии 7.4 приложение вылетает сразу после ввода кода. Android 13, Redmi Note 12.\n\n"
+    "Что я сделал:\n"
+    "- перезагрузил телефон\n"
+    "- очистил кэш и данные\n"
+    "- удалил и поставил заново\n"
+    "- поставил версию из RuStore вместо Google Play\n\n"
+    "Результат один и тот же — код, полсекунды заставки, вылет. В поддержку написать не могу, потому что "
+    "поддержка в том же приложении. По телефону сказали «мы знаем о проблеме». Знаете — так почините! "
+    "Как мне теперь платить за кредит?"
+)
+
+
+def test_bullet_list_before_a_closing_question_is_one_client_turn() -> None:
+    # The "?" is in the paragraph after the list, not in any dash item.
+    assert view(REV_0128) == [(None, "client", REV_0128, None)]
+
+
+def test_dash_dialogue_introduced_by_a_colon_is_still_a_dialogue() -> None:
+    text = (
+        "Вот как прошёл разговор с отделением:\n"
+        "— Здравствуйте, почему мне не выдают карту?\n"
+        "— Карта ещё не пришла.\n"
+        "— А когда придёт?\n"
+        "— Через неделю."
+    )
+    assert view(text) == [
+        (None, "unknown", "Вот как прошёл разговор с отделением:", None),
+        ("—", "company", "Здравствуйте, почему мне не выдают карту?", None),
+        ("—", "client", "Карта ещё не пришла.", None),
+        ("—", "company", "А когда придёт?", None),
+        ("—", "client", "Через неделю.", None),
+    ]
+
+
+def test_dash_interview_roles_ignore_questions_after_the_last_item() -> None:
+    # Roles come from the dash items; the closing paragraph's questions belong to the last
+    # turn's text (a dash turn still runs to the end) but do not make its speaker the asker.
+    text = (
+        "- Карта пришла?\n- Нет.\n- Почему?\n- Не знаю.\n\n"
+        "И что мне делать? Куда идти? Кто виноват?"
+    )
+    assert view(text) == [
+        ("-", "company", "Карта пришла?", None),
+        ("-", "client", "Нет.", None),
+        ("-", "company", "Почему?", None),
+        ("-", "client", "Не знаю.\n\nИ что мне делать? Куда идти? Кто виноват?", None),
+    ]
+
+
+def test_dash_item_question_on_a_wrapped_line_still_counts() -> None:
+    text = "— Скажите, а почему вы\nне пошли в другой банк?\n— Далеко ехать."
+    assert [t.role for t in parse_turns(text)] == ["company", "client"]

@@ -1,0 +1,5 @@
+"""`python -m scenarios` runs the command line."""
+
+from .cli import main
+
+main()
