@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from .lemmatise._base import Lemmatiser
+from .lemmatise.stage import search_query
 from .store import Store
 
 _FTS_WORD = re.compile(r"\w+")
@@ -30,16 +32,22 @@ class StoryView:
 
 def list_stories(
     store: Store, *, search: str | None = None, channel: str | None = None, limit: int = 20,
-    offset: int = 0,
+    offset: int = 0, lemmatiser: Lemmatiser | None = None,
 ) -> list[dict[str, Any]]:
-    """Stories newest first, optionally by full-text `search` (every word, prefix match)."""
-    where, params = [], []
+    """Stories newest first, optionally filtered by `search`.
+
+    With a `lemmatiser` whose lemmas are in the store, search matches client fragments by lemma
+    ("перезвонить" finds "не перезвонили", "перезвонят"); otherwise it matches story text by word
+    prefix.
+    """
+    where: list[str] = []
+    params: list[Any] = []
     if search:
-        words = _FTS_WORD.findall(search)
-        if not words:
+        clause = _lemma_clause(store, lemmatiser, search) or _text_clause(search)
+        if clause is None:
             return []
-        where.append("s.rowid IN (SELECT rowid FROM stories_fts WHERE stories_fts MATCH ?)")
-        params.append(" ".join(f'"{w}"*' for w in words))
+        where.append(clause[0])
+        params.extend(clause[1])
     if channel:
         where.append("s.channel = ?")
         params.append(channel)
@@ -53,6 +61,24 @@ def list_stories(
         + " ORDER BY s.date IS NULL, s.date DESC, s.created_at DESC, s.id LIMIT ? OFFSET ?"
     )
     return store.query(sql, (*params, limit, offset))
+
+
+def _lemma_clause(store: Store, lemmatiser: Lemmatiser | None, search: str) -> tuple[str, list[Any]] | None:
+    if lemmatiser is None or not store.count("lemmas", "lemmatiser = ?", (lemmatiser.id,)):
+        return None
+    query = search_query(lemmatiser, search)
+    if query is None:
+        return None
+    return ("s.id IN (SELECT f.story_id FROM fragments f WHERE f.hash IN (SELECT hash FROM lemmas_fts "
+            "WHERE lemmas_fts MATCH ? AND lemmatiser = ?))", [query, lemmatiser.id])
+
+
+def _text_clause(search: str) -> tuple[str, list[Any]] | None:
+    words = _FTS_WORD.findall(search)
+    if not words:
+        return None
+    return ("s.rowid IN (SELECT rowid FROM stories_fts WHERE stories_fts MATCH ?)",
+            [" ".join(f'"{w}"*' for w in words)])
 
 
 def get_story(store: Store, ref: str) -> StoryView:
@@ -71,6 +97,11 @@ def status(store: Store) -> dict[str, Any]:
         "SELECT coalesce(channel, '—') AS channel, count(*) AS n FROM stories GROUP BY 1 ORDER BY 2 DESC"
     )
     dates = store.query("SELECT min(date) AS first, max(date) AS last FROM stories")[0]
+    per_component = {
+        table: {row["c"]: row["n"] for row in store.query(
+            f"SELECT [{column}] AS c, count(*) AS n FROM [{table}] GROUP BY 1 ORDER BY 1")}
+        for table, column in (("lemmas", "lemmatiser"), ("vectors", "embedder"))
+    }
     return {
         "store": str(store.path),
         "schema_version": int(store.meta("schema_version") or 0),
@@ -79,6 +110,9 @@ def status(store: Store) -> dict[str, Any]:
         "turns": store.count("turns"),
         "client_turns": store.count("turns", "role = 'client'"),
         "fragments": store.count("fragments"),
+        "distinct_fragments": store.query("SELECT count(DISTINCT hash) AS n FROM fragments")[0]["n"],
+        "lemmatised": per_component["lemmas"],
+        "embedded": per_component["vectors"],
         "channels": {row["channel"]: row["n"] for row in by_channel},
         "first_date": dates["first"],
         "last_date": dates["last"],

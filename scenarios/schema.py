@@ -47,7 +47,53 @@ _V1 = [
     "INSERT INTO meta(key, value) VALUES ('created_at', datetime('now'))",
 ]
 
-MIGRATIONS: dict[int, Sequence[str]] = {1: _V1}
+# Stage outputs are keyed by fragment content hash and the component that made them, so identical
+# fragments share work and a change of model never mixes outputs.
+_V2 = [
+    """CREATE TABLE components (
+        id TEXT PRIMARY KEY, family TEXT NOT NULL, name TEXT NOT NULL, config TEXT,
+        created_at TEXT)""",
+    """CREATE TABLE lemmas (
+        hash TEXT NOT NULL, lemmatiser TEXT NOT NULL REFERENCES components(id),
+        lemmas TEXT NOT NULL, tokens TEXT NOT NULL, PRIMARY KEY (hash, lemmatiser))""",
+    # Search index over lemma strings, ё folded to е so either spelling finds both.
+    """CREATE VIRTUAL TABLE lemmas_fts USING FTS5(
+        lemmas, hash UNINDEXED, lemmatiser UNINDEXED, tokenize='unicode61 remove_diacritics 0')""",
+    """CREATE TABLE vectors (
+        hash TEXT NOT NULL, embedder TEXT NOT NULL REFERENCES components(id), dim INTEGER NOT NULL,
+        vector BLOB NOT NULL, PRIMARY KEY (hash, embedder))""",
+]
+
+# Scenario runs. A run keeps its params and membership forever, so older runs stay readable;
+# `curation` is keyed by the stable scenario id and so survives re-clustering.
+_V3 = [
+    """CREATE TABLE runs (
+        id INTEGER PRIMARY KEY, embedder TEXT NOT NULL, clusterer TEXT NOT NULL, config TEXT NOT NULL,
+        fragments INTEGER, scenarios INTEGER, unassigned INTEGER, seconds REAL, created_at TEXT,
+        described_at TEXT)""",
+    """CREATE TABLE scenarios (
+        run_id INTEGER NOT NULL REFERENCES runs(id), id TEXT NOT NULL, fragments INTEGER,
+        stories INTEGER, clients INTEGER, centroid BLOB, label TEXT, title TEXT, kind TEXT,
+        kind_score REAL, kind_scores TEXT, terms TEXT, PRIMARY KEY (run_id, id))""",
+    """CREATE TABLE memberships (
+        run_id INTEGER NOT NULL REFERENCES runs(id), hash TEXT NOT NULL, scenario_id TEXT NOT NULL,
+        score REAL, pass TEXT NOT NULL, PRIMARY KEY (run_id, hash))""",
+    "CREATE INDEX idx_memberships_scenario ON memberships(run_id, scenario_id)",
+    """CREATE TABLE quotes (
+        run_id INTEGER NOT NULL REFERENCES runs(id), scenario_id TEXT NOT NULL, rank INTEGER NOT NULL,
+        fragment_id TEXT NOT NULL REFERENCES fragments(id), story_id TEXT NOT NULL REFERENCES stories(id),
+        turn_idx INTEGER, start INTEGER NOT NULL, [end] INTEGER NOT NULL, text TEXT NOT NULL,
+        pinned INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (run_id, scenario_id, rank))""",
+    """CREATE TABLE mentions (
+        run_id INTEGER NOT NULL REFERENCES runs(id), scenario_id TEXT NOT NULL, company TEXT NOT NULL,
+        own INTEGER NOT NULL DEFAULT 0, mentions INTEGER, stories INTEGER,
+        PRIMARY KEY (run_id, scenario_id, company))""",
+    """CREATE TABLE curation (
+        scenario_id TEXT PRIMARY KEY, name TEXT, hidden INTEGER NOT NULL DEFAULT 0,
+        merged_into TEXT, pinned TEXT, updated_at TEXT)""",
+]
+
+MIGRATIONS: dict[int, Sequence[str]] = {1: _V1, 2: _V2, 3: _V3}
 
 
 def migrate(conn: sqlite3.Connection, from_version: int) -> None:

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from ..errors import ScenariosError
 from ..store import Store, default_path
@@ -29,6 +30,14 @@ def store_option(f: F) -> F:
     )(f)
 
 
+def config_option(f: F) -> F:
+    """`--config FILE` (default `scenarios.toml` in the working directory, when present)."""
+    return click.option(
+        "--config", "config_path", type=click.Path(dir_okay=False), default=None,
+        help="TOML file naming the component and parameters of each stage [default: ./scenarios.toml].",
+    )(f)
+
+
 def output_options(f: F) -> F:
     """`--json` for commands that print tables, so scripts get data rather than boxes."""
     return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")(f)
@@ -44,6 +53,14 @@ def open_store(path: str, *, create: bool = True) -> Iterator[Store]:
 def print_json(value: Any) -> None:
     """JSON to stdout, UTF-8 kept readable."""
     click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+def stage_progress(description: str) -> Progress:
+    """A progress bar on stderr for a stage over fragments."""
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        TimeRemainingColumn(), console=err_console, transient=True,
+    )
 
 
 class UserError(click.ClickException):

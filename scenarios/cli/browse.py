@@ -8,7 +8,8 @@ from rich.text import Text
 
 from ..browse import get_story, list_stories, status
 from . import cli
-from ._common import console, open_store, output_options, print_json, store_option
+from ._common import config_option, console, open_store, output_options, print_json, store_option
+from .stages import configured_lemmatiser
 
 ROLE_STYLE = {"client": "bold green", "company": "cyan", "unknown": "dim"}
 ROLE_NAME = {"client": "клиент", "company": "компания", "unknown": "вне диалога"}
@@ -16,13 +17,15 @@ ROLE_NAME = {"client": "клиент", "company": "компания", "unknown":
 
 @cli.command()
 @store_option
+@config_option
 @output_options
-@click.option("--search", "-s", help="Full-text search: every word must occur (prefix match).")
+@click.option("--search", "-s", help="Search: every word must occur, by lemma in client speech once "
+              "`scenarios lemmatise` has run (else by word prefix in the whole text).")
 @click.option("--channel", help="Only stories from this channel.")
 @click.option("--limit", "-n", type=click.IntRange(1), default=20, show_default=True)
 @click.option("--offset", type=click.IntRange(0), default=0, help="Skip this many (for paging).")
-def stories(db_path: str, as_json: bool, search: str | None, channel: str | None, limit: int,
-            offset: int) -> None:
+def stories(db_path: str, config_path: str | None, as_json: bool, search: str | None, channel: str | None,
+            limit: int, offset: int) -> None:
     """List stories, newest first, or search them.
 
     \b
@@ -30,8 +33,10 @@ def stories(db_path: str, as_json: bool, search: str | None, channel: str | None
         scenarios stories --search "перезвонить"
         scenarios stories --channel interview -n 50 --json
     """
+    lemmatiser = configured_lemmatiser(config_path) if search else None
     with open_store(db_path, create=False) as store:
-        rows = list_stories(store, search=search, channel=channel, limit=limit, offset=offset)
+        rows = list_stories(store, search=search, channel=channel, limit=limit, offset=offset,
+                            lemmatiser=lemmatiser)
     if as_json:
         print_json(rows)
         return
@@ -113,7 +118,10 @@ def status_command(db_path: str, as_json: bool) -> None:
     table.add_row("файлов", str(counts["files"]))
     table.add_row("историй", str(counts["stories"]))
     table.add_row("реплик (из них клиента)", f"{counts['turns']} ({counts['client_turns']})")
-    table.add_row("фрагментов", str(counts["fragments"]))
+    table.add_row("фрагментов (разных)", f"{counts['fragments']} ({counts['distinct_fragments']})")
+    for label, key in (("лемматизировано", "lemmatised"), ("эмбеддинги", "embedded")):
+        for component, n in counts[key].items():
+            table.add_row(f"{label} {component}", f"{n} / {counts['distinct_fragments']}")
     if counts["first_date"]:
         table.add_row("период", f"{counts['first_date']} — {counts['last_date']}")
     for channel, n in counts["channels"].items():

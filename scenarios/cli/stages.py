@@ -1,0 +1,91 @@
+"""`scenarios lemmatise` and `scenarios embed`: the language stages over stored fragments."""
+
+from __future__ import annotations
+
+import click
+
+from ..config import load_config
+from ..embed import embed
+from ..embedders import create_embedder
+from ..stage import StageReport
+from . import cli
+from ._common import config_option, console, err_console, open_store, stage_progress, store_option
+
+
+def _run_with_bar(description: str, run) -> StageReport:
+    with stage_progress(description) as bar:
+        task = bar.add_task(description, total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        return run(progress)
+
+
+def _print_report(what: str, report: StageReport) -> None:
+    if report.done:
+        rate = report.done / report.seconds if report.seconds else 0
+        console.print(f"{what}: {report.done} фрагментов за {report.seconds:.1f} с ({rate:.0f}/с); "
+                      f"уже было: {report.already}. Компонент: {report.component}")
+    else:
+        console.print(f"{what}: всё уже сделано ({report.already} фрагментов). Компонент: {report.component}")
+
+
+@cli.command("embed")
+@store_option
+@config_option
+@click.option("--embedder", "-e", help="e5 (default), navec, hashing, or st:<name-or-path> for a "
+              "sentence-transformers model on disk or in the Hugging Face cache.")
+@click.option("--batch-size", type=click.IntRange(1), default=64, show_default=True)
+def embed_command(db_path: str, config_path: str | None, embedder: str | None, batch_size: int) -> None:
+    """Embed every fragment that has no vector from the chosen embedder yet.
+
+    Vectors are keyed by fragment text and embedder, so re-runs only embed what is new, and an
+    interrupted run resumes (each batch is committed on its own).
+
+    \b
+    Examples:
+        scenarios embed
+        scenarios embed --embedder navec
+        scenarios embed --embedder st:/models/LaBSE-en-ru
+    """
+    name, params = load_config(config_path).component("embedder", embedder)
+    err_console.print(f"Загружаю эмбеддер {name}…")
+    model = create_embedder(name, **params)
+    with open_store(db_path, create=False) as store:
+        report = _run_with_bar("Эмбеддинги", lambda progress: embed(store, model, batch_size=batch_size,
+                                                                  progress=progress))
+    _print_report("Эмбеддинги", report)
+
+
+def configured_lemmatiser(config_path: str | None, override: str | None = None):
+    """The lemmatiser named by the CLI or the config file, built."""
+    from ..lemmatise import lemmatisers
+
+    name, params = load_config(config_path).component("lemmatiser", override)
+    return lemmatisers.create(name, **params)
+
+
+@cli.command("lemmatise")
+@store_option
+@config_option
+@click.option("--lemmatiser", "-l", help="A registered lemmatiser [default: pymorphy, or the config file's].")
+@click.option("--batch-size", type=click.IntRange(1), default=500, show_default=True)
+def lemmatise_command(db_path: str, config_path: str | None, lemmatiser: str | None, batch_size: int) -> None:
+    """Lemmatise every fragment that has no lemmas from the chosen lemmatiser yet.
+
+    Lemmas feed search (`scenarios stories --search перезвонить` finds "не перезвонили") and
+    scenario labels; negation stays attached ("не_работать").
+
+    \b
+    Examples:
+        scenarios lemmatise
+        scenarios lemmatise --lemmatiser pymorphy-first
+    """
+    from ..lemmatise.stage import lemmatise
+
+    model = configured_lemmatiser(config_path, lemmatiser)
+    with open_store(db_path, create=False) as store:
+        report = _run_with_bar("Леммы", lambda progress: lemmatise(store, model, batch_size=batch_size,
+                                                                 progress=progress))
+    _print_report("Леммы", report)

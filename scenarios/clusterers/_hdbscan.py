@@ -1,0 +1,57 @@
+"""HDBSCAN: finds as many scenarios as the data holds and leaves the rest unassigned.
+
+`min_cluster_size=None` scales with the corpus (a 300-story corpus and a 50k-review corpus both
+get useful scenarios without tuning): see `auto_min_cluster_size`.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from ._base import Clusterer
+
+
+def auto_min_cluster_size(n: int) -> int:
+    """Smallest scenario worth reporting for `n` fragments: 5 up to ~1,000, then sqrt(n)/6.
+
+    Measured on the demo corpus (812 fragments, 17 gold scenarios of ~25 fragments): story-level
+    V-measure falls from 0.58 at 5 to 0.43 at 14 (sqrt(n)/2). sqrt(n)/6 gives 14 at 7k fragments
+    and 53 at 100k, so a scenario stays a recurring story, not a handful of sentences.
+    """
+    return max(5, round(math.sqrt(n) / 6))
+
+
+class HDBSCANClusterer(Clusterer):
+    """hdbscan's HDBSCAN (Boruvka KD-tree, no n x n matrix) with 'leaf' or 'eom' selection."""
+
+    name = "hdbscan"
+    finds_outliers = True
+
+    def __init__(self, min_cluster_size: int | None = None, min_samples: int | None = 1,
+                 selection: str = "eom", epsilon: float = 0.0) -> None:
+        self.min_cluster_size = min_cluster_size
+        self.min_samples = min_samples
+        self.selection = selection
+        self.epsilon = epsilon
+
+    @property
+    def config(self) -> dict[str, Any]:
+        return {"min_cluster_size": self.min_cluster_size, "min_samples": self.min_samples,
+                "selection": self.selection, "epsilon": self.epsilon}
+
+    def fit(self, vectors: np.ndarray) -> np.ndarray:
+        import hdbscan
+
+        n = len(vectors)
+        size = self.min_cluster_size or auto_min_cluster_size(n)
+        if n < 2 * size:
+            return np.full(n, -1, dtype=int)
+        model = hdbscan.HDBSCAN(
+            min_cluster_size=size, min_samples=self.min_samples or None, metric="euclidean",
+            cluster_selection_method=self.selection, cluster_selection_epsilon=self.epsilon,
+            core_dist_n_jobs=1, approx_min_span_tree=False,
+        )
+        return np.asarray(model.fit_predict(np.ascontiguousarray(vectors, dtype=np.float64)), dtype=int)

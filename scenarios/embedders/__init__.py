@@ -1,0 +1,57 @@
+"""Embedders: swappable, chosen by name (`e5`, `navec`, `st:<name-or-path>`, `hashing`).
+
+A user's own embedder registers under the entry-point group `scenarios.embedders`, or in code:
+
+    from scenarios.embedders import embedders
+    @embedders.register("mine")
+    def make_mine(**params): return MyEmbedder(**params)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..registry import Registry
+from ._base import Embedder, checked, normalise_rows
+
+embedders: Registry[Embedder] = Registry("embedders")
+DEFAULT_EMBEDDER = "e5"
+
+
+@embedders.register("e5")
+def _e5(**params: Any) -> Embedder:
+    from ._e5 import E5Embedder
+
+    return E5Embedder(**params)
+
+
+@embedders.register("st")
+def _st(**params: Any) -> Embedder:
+    from ._st import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder(**params)
+
+
+@embedders.register("hashing")
+def _hashing(**params: Any) -> Embedder:
+    from ._fake import HashingEmbedder
+
+    return HashingEmbedder(**params)
+
+
+@embedders.register("navec")
+def _navec(**params: Any) -> Embedder:
+    from ._navec import NavecEmbedder
+
+    return NavecEmbedder(**params)
+
+
+def create_embedder(spec: str = DEFAULT_EMBEDDER, **params: Any) -> Embedder:
+    """Build an embedder from a spec: a registered name, or `st:<name-or-path>`."""
+    name, _, model = spec.partition(":")
+    if name == "st":
+        params.setdefault("model", model)
+    return embedders.create(name, **params)
+
+
+__all__ = ["DEFAULT_EMBEDDER", "Embedder", "checked", "create_embedder", "embedders", "normalise_rows"]

@@ -1,0 +1,57 @@
+"""The embedder contract: texts in, one L2-normalised float32 row per text out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ..errors import ScenariosError
+
+
+class Embedder:
+    """Base of embedders.
+
+    `id` names the model and every parameter that changes the vectors; the store keys vectors by
+    it, so vectors of two models never mix. `config` is what `id` summarises, stored once so a
+    digest can cite it.
+
+    Examples:
+        >>> embedder = embedders.create("e5")
+        >>> embedder.embed(["карту ждала три недели"]).shape
+        (1, 384)
+    """
+
+    id: str = "base"
+    name: str = "base"
+    dim: int = 0
+
+    @property
+    def config(self) -> dict[str, Any]:
+        """Parameters that define this embedder's vectors."""
+        return {}
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Return an `(len(texts), dim)` float32 array with unit-length rows."""
+        raise NotImplementedError
+
+    def count_tokens(self, texts: Sequence[str]) -> int:
+        """Tokens the model reads for `texts` (for throughput figures); words if unknown."""
+        return sum(len(t.split()) for t in texts)
+
+
+def checked(vectors: np.ndarray, n: int, dim: int, who: str) -> np.ndarray:
+    """Check the boundary: one finite `dim`-wide row per text; return them unit-normalised."""
+    vectors = np.asarray(vectors, dtype=np.float32)
+    if vectors.ndim != 2 or vectors.shape != (n, dim):
+        raise ScenariosError(f"Эмбеддер {who} вернул массив {vectors.shape}, ожидался ({n}, {dim}).")
+    if not np.isfinite(vectors).all():
+        raise ScenariosError(f"Эмбеддер {who} вернул NaN или бесконечность.")
+    return normalise_rows(vectors)
+
+
+def normalise_rows(vectors: np.ndarray) -> np.ndarray:
+    """Rows scaled to unit length; all-zero rows (no known words) stay zero."""
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return (vectors / np.where(norms == 0, 1, norms)).astype(np.float32)

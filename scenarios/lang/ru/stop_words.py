@@ -1,0 +1,95 @@
+"""Russian stop words for client stories: what full-text search and scenario labels may drop.
+
+Pure data; the lemmatiser (:mod:`scenarios.lang.ru.lemmatizer`) marks a token as a stop word when
+its lower-cased form *or* its lemma is listed, so one entry like "мочь" covers every form of the
+verb. All entries are lower-case and listed with both `ё` and `е` (people type either).
+
+Three lists, because they are dropped for different reasons and a user may want one back:
+
+- `STOP_WORDS`: general Russian function words, spaCy's maintained list minus the words that carry
+  the substance of a complaint or a compliment (`MEANINGFUL`) and minus the negations.
+- `DOMAIN_STOP_WORDS`: what people say in interviews and reviews without saying anything about
+  their experience: fillers, hesitation, greetings.
+- `NEGATIONS`: never silently dropped. The lemmatiser moves a negation onto the word it negates
+  ("не перезвонили" -> `не_перезвонить`) and only then hides the negation word itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from spacy.lang.ru.stop_words import STOP_WORDS as _SPACY_STOP_WORDS
+
+
+def with_yo_variants(words: Iterable[str]) -> frozenset[str]:
+    """The words lower-cased, each with `ё` also spelt `е`, so both spellings match."""
+    lowered = {w.lower() for w in words}
+    return frozenset(lowered | {w.replace("ё", "е") for w in lowered})
+
+
+#: Negation words. "никакой" negates the noun after it ("никакого ответа" -> `не_ответ`), like
+#: "ни". "нет"/"нету" negate a following noun ("нет связи") or, at the end of a clause, the
+#: genitive noun before them ("денег нет").
+NEGATIONS: frozenset[str] = with_yo_variants({"не", "ни", "нет", "нету", "никакой"})
+
+#: Words of spaCy's list that are the point of a client's sentence, so they stay searchable and
+#: can appear in labels. Grouped by what they tell about a scenario:
+MEANINGFUL: frozenset[str] = with_yo_variants(
+    {
+        # time and speed: waiting, delays and repeats are the most common complaints
+        "долго", "давно", "недавно", "рано", "раньше", "позже", "скоро", "сразу",
+        "никогда", "всегда", "часто", "чаще", "иногда", "нередко", "непрерывно",
+        "опять", "снова", "вновь", "сызнова",
+        # evaluation: the verdict itself ("стало хуже", "проще закрыть карту")
+        "хорошо", "хуже", "проще", "зря",
+        # amount: "мало банкоматов", "много звонков", "больше не пользуюсь"
+        "мало", "много", "больше", "меньше", "дополнительно",
+        # distance: where the office or ATM is
+        "далеко", "недалеко", "близко", "рядом",
+        # prohibition reads like a negation: "нельзя снять деньги"
+        "нельзя",
+        # a bank noun, not the pronoun "данный": "персональные данные", "данные карты"
+        "данные", "данных",
+        # "в общую очередь", "общий счёт": spaCy lists one odd form of "общий"
+        "общую",
+    }
+)  # fmt: skip
+
+#: General Russian stop words: spaCy's list (`spacy.lang.ru.stop_words`) minus `MEANINGFUL` and
+#: `NEGATIONS`. Kept as stop words on purpose: intensifiers ("очень", "слишком", "совсем") and
+#: modals ("надо", "нужно", "можно", "мочь", "хотеть", "должен"), because "очень долго" and
+#: "долго", or "хочу закрыть карту" and "закрыть карту", are the same scenario.
+STOP_WORDS: frozenset[str] = with_yo_variants(_SPACY_STOP_WORDS) - MEANINGFUL - NEGATIONS
+
+#: Interview and review chatter: fillers, hesitation, backchannel and greetings. Listed as forms
+#: where the lemma is a content word ("знаете" is a filler, "знать" is not: "никто не знал").
+#: "спасибо" is deliberately absent: thanking someone is how praise scenarios are told
+#: ("спасибо Анне за помощь"); a bare closing "спасибо" makes a fragment with no other content.
+DOMAIN_STOP_WORDS: frozenset[str] = with_yo_variants(
+    {
+        # fillers and discourse markers
+        "ну", "вот", "короче", "кароче", "типа", "типо", "вообще", "ваще", "вообщем", "вобщем",
+        "общем", "значит", "собственно", "кстати", "прям", "прямо", "реально", "походу",
+        "допустим", "скажем", "например", "блин", "ладно", "окей", "ок", "ok", "okay", "итак",
+        "слушай", "слушайте", "смотри", "смотрите", "знаешь", "знаете", "понимаешь",
+        "понимаете", "представляешь", "представляете", "прикинь", "прикиньте", "видите",
+        # hesitation and backchannel
+        "да", "ага", "угу", "ммм", "мм", "м", "эм", "эмм", "э", "ээ", "эээ", "хм", "ой", "ах",
+        # greetings and politeness formulas
+        "здравствуйте", "здрасте", "здрасьте", "привет", "пожалуйста",
+    }
+)  # fmt: skip
+
+#: Formulas whose words mean something elsewhere: "день" in "добрый день" says nothing, "день" in
+#: "ждала три дня" does. Matched on lower-cased forms (`ё` as `е`), every word dropped.
+DOMAIN_STOP_PHRASES: frozenset[str] = frozenset(
+    {
+        "добрый день", "добрый вечер", "доброе утро", "доброго времени суток", "доброго дня",
+        "всего доброго", "до свидания", "с уважением", "заранее спасибо",
+        "на самом деле", "честно говоря", "короче говоря", "собственно говоря", "так сказать",
+        "как бы", "то есть", "в общем", "в общем-то", "в принципе", "это самое", "скажем так",
+    }
+)  # fmt: skip
+
+#: What the default lemmatiser drops.
+DEFAULT_STOP_WORDS: frozenset[str] = STOP_WORDS | DOMAIN_STOP_WORDS

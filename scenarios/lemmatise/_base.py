@@ -1,0 +1,59 @@
+"""The lemmatiser contract: texts in, tokens with lemmas out.
+
+A lemmatiser only looks at text; the `lemmatise` stage (`stage.py`) feeds it fragments from the
+store and writes what it returns back, keyed by fragment hash and the lemmatiser's `id`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One token of a text: `text[start:end]`, its lemma and the flags later stages use.
+
+    `negated` marks a word under a preceding `не`/`ни`/`нет` ("не перезвонили" -> the token
+    "перезвонили" is negated), so labels keep "не перезвонить" apart from "перезвонить".
+    """
+
+    start: int
+    end: int
+    lemma: str
+    pos: str | None = None
+    is_stop: bool = False
+    is_word: bool = True
+    negated: bool = False
+
+
+class Lemmatiser:
+    """Base of lemmatisers.
+
+    Examples:
+        >>> lemmatiser = registry.lemmatisers.create("pymorphy")
+        >>> [t.lemma for t in lemmatiser.lemmatise(["Не перезвонили"])[0]]
+        ['не', 'перезвонить']
+    """
+
+    #: Stable identity of the component and its parameters; stored with every output row.
+    id: str = "base"
+
+    def lemmatise(self, texts: Sequence[str]) -> list[list[Token]]:
+        """Return the tokens of each text, in order, with offsets into that text."""
+        raise NotImplementedError
+
+
+def lemma_string(tokens: Sequence[Token]) -> str:
+    """Content lemmas of a text joined by spaces, negation fused as `не_перезвонить`.
+
+    This is what full-text search indexes and what labels are mined from: stop words and
+    punctuation are dropped, but a negated word keeps its `не_` so that "не работает" never
+    becomes "работать".
+    """
+    words = []
+    for token in tokens:
+        if not token.is_word or token.is_stop:
+            continue
+        words.append(f"не_{token.lemma}" if token.negated else token.lemma)
+    return " ".join(words)
