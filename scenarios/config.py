@@ -35,8 +35,9 @@ class Config:
     path: Path | None = None
 
     def component(self, family: str, override: str | None = None) -> tuple[str, dict[str, Any]]:
-        """`(name, params)` of the component for `family`; a CLI `override` replaces the name
-        (and drops parameters meant for another component).
+        """`(name, params)` of the component for `family`.
+
+        A CLI `override` replaces the name and drops parameters meant for another component.
         """
         section = {**DEFAULTS.get(family, {}), **self.sections.get(family, {})}
         name = str(section.pop("name"))

@@ -67,7 +67,8 @@ def read_gold(path: str | Path, id_column: str, label_column: str) -> dict[str, 
             reader = csv.DictReader(f)
             missing = {id_column, label_column} - set(reader.fieldnames or [])
             if missing:
-                raise InputError(f"{path}: нет колонок {', '.join(sorted(missing))}; есть: {', '.join(reader.fieldnames or [])}.")
+                have = ", ".join(reader.fieldnames or [])
+                raise InputError(f"{path}: нет колонок {', '.join(sorted(missing))}; есть: {have}.")
             gold: dict[str, str] = {}
             for row in reader:
                 gold.setdefault(row[id_column], row[label_column])

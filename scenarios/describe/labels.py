@@ -89,8 +89,6 @@ def ngrams(tokens: Sequence[Token], ngram_range: tuple[int, int] = (1, 3)) -> It
                     yield (keys[j],), run[j], run[j]
                     continue
                 for rest in combinations(range(j + 1, min(j + n + SKIP, len(run))), n - 1):
-                    if rest[-1] - j >= n - 1 + SKIP + 1:
-                        continue
                     gram = (keys[j], *(keys[r] for r in rest))
                     yield (tuple(sorted(gram)) if UNORDERED else gram), run[j], run[rest[-1]]
 
@@ -158,8 +156,7 @@ def _select(scores: Mapping[Term, float], top: int) -> list[Term]:
 
 
 def _contains(longer: Term, shorter: Term) -> bool:
-    n = len(shorter)
-    return any(longer[i:i + n] == shorter for i in range(len(longer) - n + 1))
+    return Counter(shorter) <= Counter(longer)
 
 
 # -- rendering ------------------------------------------------------------------------------------
@@ -173,7 +170,7 @@ def render_term(term: str, members: Sequence[Member]) -> str:
     "не"). Ties go to the shorter, then alphabetically first form; a term nobody said (not
     mined from these members) comes back as its lemmas.
     """
-    key = tuple(term.split())
+    key = tuple(sorted(term.split())) if UNORDERED else tuple(term.split())
     casing = _name_forms(members)
     forms: Counter[str] = Counter()
     for member in members:
