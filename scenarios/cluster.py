@@ -21,7 +21,7 @@ import numpy as np
 from .clusterers import Clusterer
 from .embed import load_vectors
 from .errors import ScenariosError
-from .represent import Representation
+from .represent import Projection, Representation
 from .stage import active
 from .store import Store, now
 
@@ -31,7 +31,7 @@ class ClusterOptions:
     """Options of a cluster run beyond the clusterer's own parameters."""
 
     representation: Representation = field(default_factory=Representation)
-    assign_threshold: float | None = 0.3  # cosine in the clustering space; None = no second pass
+    assign_threshold: float | None = 0.35  # cosine in the clustering space; None = no second pass
     match_overlap: float = 0.3            # Jaccard of members to keep a previous scenario's id
     match_centroid: float = 0.9           # or cosine of centroids (original space)
 
@@ -69,17 +69,19 @@ def cluster(
     hashes, vectors = _fragment_vectors(store, embedder_id)
     if len(hashes) < 2:
         raise ScenariosError("Слишком мало фрагментов для кластеризации: добавьте истории.")
-    space = options.representation.fit_transform(vectors)
+    projection = options.representation.fit(vectors)
+    space = projection.transform(vectors)
     labels = canonical_labels(np.asarray(clusterer.fit(space)), hashes)
     if len(labels) != len(hashes):
         raise ScenariosError(f"Кластеризатор {clusterer.name} вернул {len(labels)} меток на {len(hashes)} векторов.")
     core = labels.copy()
     scores, passes = _second_pass(space, labels, options.assign_threshold if clusterer.finds_outliers else None)
     ids, kept = _stable_ids(store, hashes, labels, vectors, options)
-    run_id = _write_run(store, embedder_id, clusterer, options, hashes, labels, core, scores, passes, vectors, ids,
-                        time.perf_counter() - start)
+    run = _Run(embedder_id, clusterer, options, hashes, labels, core, scores, passes, vectors, space, projection,
+               origins=ids, ids=apply_merges(store, ids))
+    run_id = _write_run(store, run, time.perf_counter() - start)
     unassigned = int((labels == -1).sum())
-    return RunReport(run_id, len(hashes), len(ids), unassigned, kept, time.perf_counter() - start)
+    return RunReport(run_id, len(hashes), len(set(run.ids)), unassigned, kept, time.perf_counter() - start)
 
 
 def _fragment_vectors(store: Store, embedder_id: str) -> tuple[list[str], np.ndarray]:
@@ -140,19 +142,21 @@ def _stable_ids(
     candidates: list[tuple[float, int, str]] = []
     if previous:
         run = previous[0]["id"]
-        old = store.query("SELECT id, centroid FROM scenarios WHERE run_id = ?", (run,))
+        # Match against the previous run's clusters as found (`origin`), before people merged them,
+        # so a cluster merged by hand is recognised again and the merge re-applied.
         old_members: dict[str, set[str]] = {}
-        for row in store.conn.execute("SELECT scenario_id, hash FROM memberships WHERE run_id = ? AND pass = 'core'",
-                                      (run,)):
-            old_members.setdefault(row[0], set()).add(row[1])
+        for origin, h in store.conn.execute(
+                "SELECT origin, hash FROM memberships WHERE run_id = ? AND pass = 'core' AND origin IS NOT NULL", (run,)):
+            old_members.setdefault(origin, set()).add(h)
+        hash_index = {h: i for i, h in enumerate(hashes)}
         for c in range(k):
-            for row in old:
-                theirs = old_members.get(row["id"], set())
-                overlap = len(members[c] & theirs) / len(members[c] | theirs) if theirs else 0.0
-                centre = np.frombuffer(row["centroid"], dtype=np.float32) if row["centroid"] else None
-                cosine = float(centres[c] @ centre) if centre is not None and len(centre) == vectors.shape[1] else 0.0
+            for old_id, theirs in sorted(old_members.items()):
+                overlap = len(members[c] & theirs) / len(members[c] | theirs)
+                rows = [hash_index[h] for h in theirs if h in hash_index]
+                centre = vectors[rows].mean(axis=0) if rows else None
+                cosine = float(centres[c] @ centre / (np.linalg.norm(centre) or 1)) if centre is not None else 0.0
                 if overlap >= options.match_overlap or cosine >= options.match_centroid:
-                    candidates.append((max(overlap, cosine - 1 + options.match_overlap), c, row["id"]))
+                    candidates.append((max(overlap, cosine - 1 + options.match_overlap), c, old_id))
     ids: list[str | None] = [None] * k
     taken: set[str] = set()
     for _, c, old_id in sorted(candidates, key=lambda t: (-t[0], t[1], t[2])):
@@ -169,30 +173,70 @@ def _stable_ids(
     return [str(i) for i in ids], kept
 
 
-def _write_run(store: Store, embedder_id: str, clusterer: Clusterer, options: ClusterOptions, hashes: list[str],
-               labels: np.ndarray, core: np.ndarray, scores: np.ndarray, passes: list[str], vectors: np.ndarray,
-               ids: list[str], seconds: float) -> int:
-    config = {"clusterer": {"name": clusterer.name, **clusterer.config}, **options.config}
-    centres = centroids(vectors, core) if core.max() >= 0 else np.zeros((0, vectors.shape[1]))
+@dataclass
+class _Run:
+    embedder_id: str
+    clusterer: Clusterer
+    options: ClusterOptions
+    hashes: list[str]
+    labels: np.ndarray
+    core: np.ndarray
+    scores: np.ndarray
+    passes: list[str]
+    vectors: np.ndarray
+    space: np.ndarray
+    projection: Projection
+    origins: list[str]  # stable ids as matched, before people's merges
+    ids: list[str]      # after merges: what the scenario is called now
+
+
+def _write_run(store: Store, run: _Run, seconds: float) -> int:
+    config = {"clusterer": {"name": run.clusterer.name, **run.clusterer.config}, **run.options.config}
+    has_core = run.core.max() >= 0
+    centres = centroids(run.vectors, run.core) if has_core else np.zeros((0, run.vectors.shape[1]))
+    space_centres = centroids(run.space, run.core) if has_core else np.zeros((0, run.space.shape[1]))
+    scenario_ids = sorted(set(run.ids))
     with store.transaction() as conn:
         cursor = conn.execute(
-            "INSERT INTO runs (embedder, clusterer, config, fragments, scenarios, unassigned, seconds, created_at) "
-            "VALUES (?,?,?,?,?,?,?,?)",
-            (embedder_id, clusterer.name, json.dumps(config, sort_keys=True), len(hashes), len(ids),
-             int((labels == -1).sum()), seconds, now()),
+            "INSERT INTO runs (embedder, clusterer, config, fragments, scenarios, unassigned, seconds, created_at, "
+            "space) VALUES (?,?,?,?,?,?,?,?,?)",
+            (run.embedder_id, run.clusterer.name, json.dumps(config, sort_keys=True), len(run.hashes),
+             len(scenario_ids), int((run.labels == -1).sum()), seconds, now(), run.projection.to_bytes()),
         )
         run_id = int(cursor.lastrowid or 0)
         conn.executemany(
-            "INSERT INTO memberships (run_id, hash, scenario_id, score, pass) VALUES (?,?,?,?,?)",
-            [(run_id, h, ids[label], float(score), p) for h, label, score, p in zip(hashes, labels, scores, passes)
-             if label >= 0],
+            "INSERT INTO memberships (run_id, hash, scenario_id, origin, score, pass) VALUES (?,?,?,?,?,?)",
+            [(run_id, h, run.ids[label] if label >= 0 else None, run.origins[label] if label >= 0 else None,
+              float(score), p) for h, label, score, p in zip(run.hashes, run.labels, run.scores, run.passes)],
         )
         conn.executemany(
-            "INSERT INTO scenarios (run_id, id, centroid) VALUES (?,?,?)",
-            [(run_id, ids[c], centres[c].astype(np.float32).tobytes()) for c in range(len(ids))],
+            "INSERT INTO scenarios (run_id, id, centroid, space_centroid) VALUES (?,?,?,?)",
+            [(run_id, sid, _mean_of(centres, run.ids, sid), _mean_of(space_centres, run.ids, sid))
+             for sid in scenario_ids],
         )
         update_sizes(conn, run_id)
     return run_id
+
+
+def _mean_of(centres: np.ndarray, ids: list[str], scenario_id: str) -> bytes:
+    """Centroid of a scenario that may have absorbed merged clusters."""
+    rows = [c for c, sid in enumerate(ids) if sid == scenario_id]
+    mean = centres[rows].mean(axis=0)
+    return (mean / (np.linalg.norm(mean) or 1)).astype(np.float32).tobytes()
+
+
+def apply_merges(store: Store, ids: list[str]) -> list[str]:
+    """Replace ids merged by people (`scenarios merge`) with the id they were merged into."""
+    merged = dict(store.conn.execute("SELECT scenario_id, merged_into FROM curation WHERE merged_into IS NOT NULL"))
+
+    def target(sid: str) -> str:
+        seen = set()
+        while sid in merged and sid not in seen:
+            seen.add(sid)
+            sid = merged[sid]
+        return sid
+
+    return [target(sid) for sid in ids]
 
 
 def update_sizes(conn: Any, run_id: int) -> None:

@@ -46,7 +46,8 @@ def story_scenarios(store: Store, run_id: int | None = None) -> dict[str, str]:
     counts: dict[str, Counter[str]] = {}
     stories = {r["id"]: r["external_id"] for r in store.query("SELECT id, external_id FROM stories")}
     rows = store.conn.execute(
-        "SELECT f.story_id, m.scenario_id FROM fragments f JOIN memberships m ON m.hash = f.hash AND m.run_id = ?",
+        "SELECT f.story_id, m.scenario_id FROM fragments f JOIN memberships m ON m.hash = f.hash AND m.run_id = ? "
+        "WHERE m.scenario_id IS NOT NULL",
         (run_id,))
     for story_id, scenario in rows:
         counts.setdefault(story_id, Counter())[scenario] += 1

@@ -70,14 +70,14 @@ _V3 = [
     """CREATE TABLE runs (
         id INTEGER PRIMARY KEY, embedder TEXT NOT NULL, clusterer TEXT NOT NULL, config TEXT NOT NULL,
         fragments INTEGER, scenarios INTEGER, unassigned INTEGER, seconds REAL, created_at TEXT,
-        described_at TEXT)""",
+        described_at TEXT, space BLOB)""",
     """CREATE TABLE scenarios (
         run_id INTEGER NOT NULL REFERENCES runs(id), id TEXT NOT NULL, fragments INTEGER,
-        stories INTEGER, clients INTEGER, centroid BLOB, label TEXT, title TEXT, kind TEXT,
+        stories INTEGER, clients INTEGER, centroid BLOB, space_centroid BLOB, label TEXT, title TEXT, kind TEXT,
         kind_score REAL, kind_scores TEXT, terms TEXT, PRIMARY KEY (run_id, id))""",
     """CREATE TABLE memberships (
-        run_id INTEGER NOT NULL REFERENCES runs(id), hash TEXT NOT NULL, scenario_id TEXT NOT NULL,
-        score REAL, pass TEXT NOT NULL, PRIMARY KEY (run_id, hash))""",
+        run_id INTEGER NOT NULL REFERENCES runs(id), hash TEXT NOT NULL, scenario_id TEXT,
+        origin TEXT, score REAL, pass TEXT NOT NULL, PRIMARY KEY (run_id, hash))""",
     "CREATE INDEX idx_memberships_scenario ON memberships(run_id, scenario_id)",
     """CREATE TABLE quotes (
         run_id INTEGER NOT NULL REFERENCES runs(id), scenario_id TEXT NOT NULL, rank INTEGER NOT NULL,

@@ -19,12 +19,14 @@ import numpy as np
 
 from ._base import Member
 
-#: Quote lengths a manager reads at a glance; outside them a quote loses `LENGTH_PENALTY` per
-#: 100 characters of excess (a one-word "Да." or a 400-character monologue rarely shows a scenario).
+#: Quote lengths a manager reads at a glance: a one-word "Да." or a 400-character monologue rarely
+#: shows a scenario. Outside them a quote loses `LENGTH_PENALTY`, plus as much per 100 characters.
 QUOTE_CHARS = (30, 300)
-LENGTH_PENALTY = 0.1
+#: Penalties are in standard deviations of the scenario's closeness to its centroid, because
+#: embedders spread cosines differently (e5 packs a scenario within ~0.1, hashed trigrams ~0.5).
+LENGTH_PENALTY = 1.0
 #: Lost by a quote cut mid-sentence (the splitter cuts an over-long sentence at a comma).
-INCOMPLETE_PENALTY = 0.1
+INCOMPLETE_PENALTY = 1.0
 #: Scores are compared at this many decimals, so float noise never decides a tie.
 DECIMALS = 6
 
@@ -62,6 +64,11 @@ def relevance(members: Sequence[Member], centroid: np.ndarray) -> np.ndarray:
     return vectors @ (direction / norm) if norm else np.zeros(len(members))
 
 
+def spread(scores: np.ndarray) -> float:
+    """The standard deviation of `scores`, the unit of penalties; a small constant when flat."""
+    return float(np.std(scores)) or 0.05
+
+
 def choose_quotes(
     members: Sequence[Member],
     centroid: np.ndarray,
@@ -89,7 +96,8 @@ def choose_quotes(
         return []
     want = min(max(k, min_k), max_k, len(pool))
     vectors = _unit(np.stack([m.vector for m in pool]).astype(np.float64))
-    gain = (1 - diversity) * relevance(pool, centroid) - np.array([quality_penalty(m) for m in pool])
+    closeness = relevance(pool, centroid)
+    gain = (1 - diversity) * closeness - spread(closeness) * np.array([quality_penalty(m) for m in pool])
     index = {m.fragment_id: i for i, m in enumerate(pool)}
     chosen = list(dict.fromkeys(index[f] for f in pinned if f in index))[:max_k]
     for one_per_story in (True, False):

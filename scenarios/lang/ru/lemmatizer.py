@@ -265,6 +265,8 @@ class RussianLemmatizer:
             readings = self._prefer(readings, SPEECH_LEMMAS[lower])
         elif "names" in rules and not known and form[:1].isupper():
             readings = [_name_reading(readings, lower)]
+        elif "speech" in rules and not known:
+            _colloquial_feminine(readings[0], lower)
         return Entry(
             readings=tuple(readings),
             is_word=True,
@@ -544,3 +546,12 @@ def _superlative(lower: str) -> str:
 
 def _fold(text: str) -> str:
     return text.lower().replace("ё", "е")
+
+
+def _colloquial_feminine(reading: Reading, lower: str) -> None:
+    """Slang in -уха/-юха is feminine ("приложуха", "житуха"); pymorphy3 guesses it by analogy with
+    "пастуха" as a masculine "приложух". Masculine nouns in -ух/-юх are few and all in its dictionary.
+    """
+    if reading.upos == "NOUN" and reading.lemma.endswith(("ух", "юх")) and lower.startswith(reading.lemma):
+        if len(lower) > len(reading.lemma):
+            reading.lemma += "а"

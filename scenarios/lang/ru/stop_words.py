@@ -55,11 +55,22 @@ MEANINGFUL: frozenset[str] = with_yo_variants(
     }
 )  # fmt: skip
 
-#: General Russian stop words: spaCy's list (`spacy.lang.ru.stop_words`) minus `MEANINGFUL` and
-#: `NEGATIONS`. Kept as stop words on purpose: intensifiers ("очень", "слишком", "совсем") and
-#: modals ("надо", "нужно", "можно", "мочь", "хотеть", "должен"), because "очень долго" and
-#: "долго", or "хочу закрыть карту" and "закрыть карту", are the same scenario.
-STOP_WORDS: frozenset[str] = with_yo_variants(_SPACY_STOP_WORDS) - MEANINGFUL - NEGATIONS
+#: Function words spaCy's list lacks: compound prepositions and indefinite pronouns, which razdel
+#: keeps as one token ("из-за", "какой-то").
+HYPHENATED: frozenset[str] = with_yo_variants(
+    {
+        "из-за", "из-под", "по-над", "всё-таки", "как-то", "кое-как", "кое-что", "кое-где", "так-то",
+        "какой-то", "кто-то", "что-то", "где-то", "когда-то", "куда-то", "откуда-то", "почему-то",
+        "зачем-то", "чей-то", "какой-нибудь", "кто-нибудь", "что-нибудь", "где-нибудь",
+        "когда-нибудь", "куда-нибудь", "какой-либо", "кто-либо", "что-либо", "где-либо",
+    }
+)  # fmt: skip
+
+#: General Russian stop words: spaCy's list (`spacy.lang.ru.stop_words`) and `HYPHENATED`, minus
+#: `MEANINGFUL` and `NEGATIONS`. Kept as stop words on purpose: intensifiers ("очень", "слишком",
+#: "совсем") and modals ("надо", "нужно", "можно", "мочь", "хотеть", "должен"), because "очень
+#: долго" and "долго", or "хочу закрыть карту" and "закрыть карту", are the same scenario.
+STOP_WORDS: frozenset[str] = (with_yo_variants(_SPACY_STOP_WORDS) | HYPHENATED) - MEANINGFUL - NEGATIONS
 
 #: Interview and review chatter: fillers, hesitation, backchannel and greetings. Listed as forms
 #: where the lemma is a content word ("знаете" is a filler, "знать" is not: "никто не знал").
@@ -73,6 +84,7 @@ DOMAIN_STOP_WORDS: frozenset[str] = with_yo_variants(
         "допустим", "скажем", "например", "блин", "ладно", "окей", "ок", "ok", "okay", "итак",
         "слушай", "слушайте", "смотри", "смотрите", "знаешь", "знаете", "понимаешь",
         "понимаете", "представляешь", "представляете", "прикинь", "прикиньте", "видите",
+        "по-моему", "вообще-то", "короче-то",
         # hesitation and backchannel
         "да", "ага", "угу", "ммм", "мм", "м", "эм", "эмм", "э", "ээ", "эээ", "хм", "ой", "ах",
         # greetings and politeness formulas

@@ -1,0 +1,62 @@
+"""Put newly added fragments into the existing scenarios without re-clustering.
+
+New fragments are projected into the latest run's clustering space (its stored projection) and
+join the nearest scenario when the similarity reaches the threshold the run used for its second
+pass; the rest wait, unassigned, for the next cluster run. Identical to what a full run's second
+pass would do for them, so the two stay comparable.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import numpy as np
+
+from .cluster import latest_run, update_sizes
+from .embed import load_vectors
+from .represent import Projection
+from .store import Store
+
+
+@dataclass(frozen=True)
+class AssignReport:
+    """How many new fragments joined a scenario and how many stayed unassigned."""
+
+    run_id: int
+    assigned: int
+    unassigned: int
+
+
+def assign(store: Store, *, threshold: float | None = None, run_id: int | None = None) -> AssignReport:
+    """Assign fragments embedded since the run to its scenarios; returns the counts."""
+    run_id = run_id or latest_run(store)
+    run = store.query("SELECT embedder, config, space FROM runs WHERE id = ?", (run_id,))[0]
+    if threshold is None:
+        threshold = json.loads(run["config"]).get("assign_threshold") or 0.35
+    known = {r[0] for r in store.conn.execute("SELECT hash FROM memberships WHERE run_id = ?", (run_id,))}
+    live = {r[0] for r in store.conn.execute("SELECT DISTINCT hash FROM fragments")}
+    hashes, vectors = load_vectors(store, run["embedder"])
+    new = [i for i, h in enumerate(hashes) if h not in known and h in live]
+    if not new:
+        return AssignReport(run_id, 0, 0)
+    rows = store.query("SELECT id, space_centroid FROM scenarios WHERE run_id = ? ORDER BY id", (run_id,))
+    ids = [r["id"] for r in rows]
+    centres = np.stack([np.frombuffer(r["space_centroid"], dtype=np.float32) for r in rows]) if rows else None
+    space = Projection.from_bytes(run["space"]).transform(vectors[new])
+    records = []
+    for row, i in enumerate(new):
+        if centres is None:
+            records.append((run_id, hashes[i], None, None, 0.0, "none"))
+            continue
+        similarity = centres @ space[row]
+        best = int(similarity.argmax())
+        hit = similarity[best] >= threshold
+        records.append((run_id, hashes[i], ids[best] if hit else None, ids[best] if hit else None,
+                        float(similarity[best]), "new" if hit else "none"))
+    with store.transaction() as conn:
+        conn.executemany(
+            "INSERT INTO memberships (run_id, hash, scenario_id, origin, score, pass) VALUES (?,?,?,?,?,?)", records)
+        update_sizes(conn, run_id)
+    assigned = sum(r[2] is not None for r in records)
+    return AssignReport(run_id, assigned, len(records) - assigned)

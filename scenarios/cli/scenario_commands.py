@@ -1,0 +1,183 @@
+"""`scenarios cluster`, `assign`, `eval`, and curation: `rename`, `merge`, `pin-quote`, `hide`."""
+
+from __future__ import annotations
+
+import click
+
+from ..assign import assign
+from ..cluster import ClusterOptions, cluster
+from ..clusterers import clusterers
+from ..config import load_config
+from ..curate import hide, merge, pin_quote, rename
+from ..evaluate import evaluate, read_gold, story_scenarios
+from ..represent import Representation
+from . import cli
+from ._common import config_option, console, err_console, open_store, print_json, store_option
+
+
+def cluster_options(config_path: str | None, name: str | None, min_cluster_size: int | None,
+                    assign_threshold: float | None, pca_dims: int | None) -> tuple:
+    """Clusterer and run options from the config file's [clusterer] and [cluster], then flags."""
+    config = load_config(config_path)
+    clusterer_name, params = config.component("clusterer", name)
+    if min_cluster_size is not None:
+        params["min_cluster_size"] = min_cluster_size
+    section = config.section("cluster")
+    representation = Representation(**section.get("representation", {}))
+    if pca_dims is not None:
+        representation = Representation(center=representation.center, pca_dims=pca_dims or None)
+    threshold = section.get("assign_threshold", ClusterOptions.assign_threshold)
+    if assign_threshold is not None:
+        threshold = assign_threshold if assign_threshold > 0 else None
+    options = ClusterOptions(representation=representation, assign_threshold=threshold)
+    return clusterers.create(clusterer_name, **params), options
+
+
+@cli.command("cluster")
+@store_option
+@config_option
+@click.option("--clusterer", "-c", help="hdbscan (default), kmeans or agglomerative.")
+@click.option("--min-cluster-size", type=click.IntRange(2), help="HDBSCAN: smallest scenario, in fragments "
+              "[default: scales with the corpus].")
+@click.option("--assign-threshold", type=float, help="Second pass: give an outlier to its nearest scenario at "
+              "this cosine or more; 0 turns the pass off [default: 0.35].")
+@click.option("--pca-dims", type=click.IntRange(0), help="Dimensions kept before clustering; 0 = none [default: 50].")
+def cluster_command(db_path: str, config_path: str | None, clusterer: str | None, min_cluster_size: int | None,
+                    assign_threshold: float | None, pca_dims: int | None) -> None:
+    """Cluster embedded fragments into scenarios (a new run; older runs stay readable).
+
+    Deterministic: the same fragments give the same scenarios in any input order. Scenarios that
+    match the previous run keep their ids, names, pins and merges.
+
+    \b
+    Examples:
+        scenarios cluster
+        scenarios cluster --min-cluster-size 20
+        scenarios cluster --clusterer kmeans   # with n_clusters in scenarios.toml [clusterer]
+    """
+    model, options = cluster_options(config_path, clusterer, min_cluster_size, assign_threshold, pca_dims)
+    with open_store(db_path, create=False) as store:
+        err_console.print("Кластеризация…")
+        report = cluster(store, model, options=options)
+    console.print(
+        f"Прогон {report.run_id}: {report.scenarios} сценариев из {report.fragments} фрагментов за "
+        f"{report.seconds:.1f} с; без сценария: {report.unassigned} ({report.unassigned_share:.0%}); "
+        f"сохранили id прошлого прогона: {report.kept_ids}."
+    )
+
+
+@cli.command("assign")
+@store_option
+@click.option("--threshold", type=float, help="Cosine needed to join a scenario [default: the run's].")
+def assign_command(db_path: str, threshold: float | None) -> None:
+    """Put new fragments into the latest run's scenarios without re-clustering.
+
+    \b
+    Example:
+        scenarios add new_calls/ && scenarios lemmatise && scenarios embed && scenarios assign
+    """
+    with open_store(db_path, create=False) as store:
+        report = assign(store, threshold=threshold)
+    console.print(f"Прогон {report.run_id}: новых фрагментов в сценариях {report.assigned}, "
+                  f"без сценария {report.unassigned}.")
+
+
+@cli.command("eval")
+@store_option
+@click.option("--gold", "gold_path", required=True, type=click.Path(dir_okay=False), help="CSV of gold labels.")
+@click.option("--id-column", default="id", show_default=True, help="Column matching the stories' external_id.")
+@click.option("--label-column", default="label", show_default=True, help="Column with the gold scenario.")
+@click.option("--ignore-label", multiple=True, help="Gold labels to leave out (e.g. none).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def eval_command(db_path: str, gold_path: str, id_column: str, label_column: str, ignore_label: tuple[str, ...],
+                 as_json: bool) -> None:
+    """Score the latest run against gold labels, story by story (main scenario per story).
+
+    \b
+    Example:
+        scenarios add reviews.csv --id-column review_id
+        scenarios eval --gold reviews_gold.csv --id-column review_id --label-column theme --json
+    """
+    gold = {k: v for k, v in read_gold(gold_path, id_column, label_column).items() if v not in ignore_label}
+    with open_store(db_path, create=False) as store:
+        result = evaluate(story_scenarios(store), gold)
+    data = result.as_dict()
+    if as_json:
+        print_json({"v_measure": data["v_measure"], "homogeneity": data["homogeneity"],
+                    "completeness": data["completeness"], "ari": data["ari"], "ami": data["ami"],
+                    "assigned_share": data["assigned_share"], "n_scenarios": data["n_scenarios"],
+                    "all_stories": {"v_measure": data["v_measure_all"], "ari": data["ari_all"],
+                                    "ami": data["ami_all"]}, "n_stories": data["n_stories"]})
+        return
+    console.print(f"Историй с разметкой: {result.n_stories}; в сценариях: {result.assigned_share:.0%}; "
+                  f"сценариев: {result.n_scenarios}")
+    console.print(f"На историях в сценариях: V-measure {result.v_measure:.3f} (однородность "
+                  f"{result.homogeneity:.3f}, полнота {result.completeness:.3f}), ARI {result.ari:.3f}, "
+                  f"AMI {result.ami:.3f}")
+    console.print(f"На всех (без сценария — один класс): V-measure {result.v_measure_all:.3f}, "
+                  f"ARI {result.ari_all:.3f}, AMI {result.ami_all:.3f}")
+
+
+@cli.command("rename")
+@click.argument("scenario")
+@click.argument("name", required=False)
+@store_option
+def rename_command(scenario: str, name: str | None, db_path: str) -> None:
+    """Name a scenario (omit NAME to go back to the generated label); survives re-clustering.
+
+    \b
+    Example:
+        scenarios rename S004 "Курьер переносит доставку карты"
+    """
+    with open_store(db_path, create=False) as store:
+        rename(store, scenario, name)
+    console.print(f"{scenario}: {'название «' + name + '»' if name else 'название сброшено'}.")
+
+
+@cli.command("merge")
+@click.argument("source")
+@click.argument("target")
+@store_option
+def merge_command(source: str, target: str, db_path: str) -> None:
+    """Merge scenario SOURCE into TARGET, now and in every later run.
+
+    \b
+    Example:
+        scenarios merge S012 S004
+    """
+    with open_store(db_path, create=False) as store:
+        merge(store, source, target)
+    console.print(f"{source} объединён с {target}. Обновите описания: scenarios describe.")
+
+
+@cli.command("pin-quote")
+@click.argument("scenario")
+@click.argument("fragment")
+@click.option("--unpin", is_flag=True, help="Remove the pin instead.")
+@store_option
+def pin_quote_command(scenario: str, fragment: str, unpin: bool, db_path: str) -> None:
+    """Pin a fragment (id `story:index`, see `scenarios show --fragments`) as a scenario's quote.
+
+    \b
+    Example:
+        scenarios pin-quote S004 3fa2c1d0e9b87a61:2
+    """
+    with open_store(db_path, create=False) as store:
+        pin_quote(store, scenario, fragment, unpin=unpin)
+    console.print(f"{scenario}: цитата {fragment} {'откреплена' if unpin else 'закреплена'}.")
+
+
+@cli.command("hide")
+@click.argument("scenario")
+@click.option("--show", "show_again", is_flag=True, help="Show a hidden scenario again.")
+@store_option
+def hide_command(scenario: str, show_again: bool, db_path: str) -> None:
+    """Hide a scenario from digests (its data stays); `--show` brings it back.
+
+    \b
+    Example:
+        scenarios hide S017
+    """
+    with open_store(db_path, create=False) as store:
+        hide(store, scenario, hidden=not show_again)
+    console.print(f"{scenario}: {'снова показывается' if show_again else 'скрыт'}.")

@@ -1,0 +1,82 @@
+"""What people decide about scenarios: names, merges, pinned quotes, hidden ones.
+
+Curation is keyed by the stable scenario id, not by run, so it survives re-clustering: the next
+run that finds the same scenario gives it the same id (see `cluster`), and merges are applied to
+every new run. A merge also rewrites the latest run at once, so the digest shows it immediately.
+"""
+
+from __future__ import annotations
+
+import json
+
+from .cluster import latest_run, update_sizes
+from .errors import NotFound, ScenariosError
+from .store import Store, now
+
+
+def _require(store: Store, scenario_id: str, run_id: int) -> None:
+    if not store.count("scenarios", "run_id = ? AND id = ?", (run_id, scenario_id)):
+        raise NotFound(f"Сценарий {scenario_id} не найден в последнем прогоне.")
+
+
+def _upsert(store: Store, scenario_id: str, **fields: object) -> None:
+    columns = ", ".join(fields)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in fields)
+    with store.transaction() as conn:
+        conn.execute(
+            f"INSERT INTO curation (scenario_id, {columns}, updated_at) VALUES (?, {', '.join('?' * len(fields))}, ?) "
+            f"ON CONFLICT(scenario_id) DO UPDATE SET {updates}, updated_at = excluded.updated_at",
+            (scenario_id, *fields.values(), now()),
+        )
+
+
+def rename(store: Store, scenario_id: str, name: str | None) -> None:
+    """Give a scenario a name people chose (None restores the generated label)."""
+    _require(store, scenario_id, latest_run(store))
+    _upsert(store, scenario_id, name=(name or "").strip() or None)
+
+
+def hide(store: Store, scenario_id: str, hidden: bool = True) -> None:
+    """Hide a scenario from digests (or show it again); its data stays."""
+    _require(store, scenario_id, latest_run(store))
+    _upsert(store, scenario_id, hidden=int(hidden))
+
+
+def pin_quote(store: Store, scenario_id: str, fragment_id: str, *, unpin: bool = False) -> None:
+    """Pin a fragment as a quote of the scenario: it is shown first after every re-run."""
+    run_id = latest_run(store)
+    _require(store, scenario_id, run_id)
+    if not store.count("fragments", "id = ?", (fragment_id,)):
+        raise NotFound(f"Фрагмент {fragment_id} не найден.")
+    row = store.conn.execute("SELECT pinned FROM curation WHERE scenario_id = ?", (scenario_id,)).fetchone()
+    pinned = json.loads(row[0]) if row and row[0] else []
+    pinned = [p for p in pinned if p != fragment_id] + ([] if unpin else [fragment_id])
+    _upsert(store, scenario_id, pinned=json.dumps(pinned))
+
+
+def merge(store: Store, source_id: str, target_id: str) -> None:
+    """Merge `source_id` into `target_id`, now and in every later run."""
+    if source_id == target_id:
+        raise ScenariosError("Нельзя объединить сценарий с самим собой.")
+    run_id = latest_run(store)
+    _require(store, source_id, run_id)
+    _require(store, target_id, run_id)
+    _upsert(store, source_id, merged_into=target_id)
+    with store.transaction() as conn:
+        conn.execute("UPDATE memberships SET scenario_id = ? WHERE run_id = ? AND scenario_id = ?",
+                     (target_id, run_id, source_id))
+        for table in ("scenarios", "quotes", "mentions"):
+            conn.execute(f"DELETE FROM {table} WHERE run_id = ? AND {'id' if table == 'scenarios' else 'scenario_id'} = ?",
+                         (run_id, source_id))
+        conn.execute("UPDATE curation SET merged_into = ? WHERE merged_into = ?", (target_id, source_id))
+        conn.execute("UPDATE runs SET scenarios = scenarios - 1, described_at = NULL WHERE id = ?", (run_id,))
+        update_sizes(conn, run_id)
+
+
+def curation(store: Store) -> dict[str, dict[str, object]]:
+    """Curation per scenario id: name, hidden, merged_into, pinned fragment ids."""
+    result = {}
+    for row in store.query("SELECT * FROM curation"):
+        row["pinned"] = json.loads(row["pinned"]) if row["pinned"] else []
+        result[row["scenario_id"]] = row
+    return result
