@@ -31,13 +31,15 @@ class ClusterOptions:
     """Options of a cluster run beyond the clusterer's own parameters."""
 
     representation: Representation = field(default_factory=Representation)
+    min_words: int = 5                     # fragments with fewer content lemmas are chatter, not stories
     assign_threshold: float | None = 0.35  # cosine in the clustering space; None = no second pass
     match_overlap: float = 0.3            # Jaccard of members to keep a previous scenario's id
     match_centroid: float = 0.9           # or cosine of centroids (original space)
 
     @property
     def config(self) -> dict[str, Any]:
-        return {"representation": self.representation.config, "assign_threshold": self.assign_threshold,
+        return {"representation": self.representation.config, "min_words": self.min_words,
+                "assign_threshold": self.assign_threshold,
                 "match_overlap": self.match_overlap, "match_centroid": self.match_centroid}
 
 
@@ -67,6 +69,7 @@ def cluster(
         raise ScenariosError("Нет эмбеддингов: сначала выполните scenarios embed.")
     start = time.perf_counter()
     hashes, vectors = _fragment_vectors(store, embedder_id)
+    hashes, vectors, chatter = _without_chatter(store, hashes, vectors, options.min_words)
     if len(hashes) < 2:
         raise ScenariosError("Слишком мало фрагментов для кластеризации: добавьте истории.")
     projection = options.representation.fit(vectors)
@@ -79,7 +82,7 @@ def cluster(
     ids, kept = _stable_ids(store, hashes, labels, vectors, options)
     run = _Run(embedder_id, clusterer, options, hashes, labels, core, scores, passes, vectors, space, projection,
                origins=ids, ids=apply_merges(store, ids))
-    run_id = _write_run(store, run, time.perf_counter() - start)
+    run_id = _write_run(store, run, time.perf_counter() - start, chatter)
     unassigned = int((labels == -1).sum())
     return RunReport(run_id, len(hashes), len(set(run.ids)), unassigned, kept, time.perf_counter() - start)
 
@@ -92,6 +95,23 @@ def _fragment_vectors(store: Store, embedder_id: str) -> tuple[list[str], np.nda
     if len(keep) != len(hashes):
         hashes, vectors = [hashes[i] for i in keep], vectors[keep]
     return hashes, vectors
+
+
+def _without_chatter(
+    store: Store, hashes: list[str], vectors: np.ndarray, min_words: int
+) -> tuple[list[str], np.ndarray, list[str]]:
+    """Set aside fragments with fewer than `min_words` content lemmas ("Хорошо, спасибо.").
+
+    Measured on the demo corpus: without this, greetings and thanks from call transcripts form
+    the largest "scenario" (73 stories). Needs lemmas; without them nothing is set aside.
+    """
+    lemmatiser = active(store, "lemmatiser")
+    if not min_words or not lemmatiser:
+        return hashes, vectors, []
+    words = dict(store.conn.execute("SELECT hash, lemmas FROM lemmas WHERE lemmatiser = ?", (lemmatiser,)))
+    keep = [i for i, h in enumerate(hashes) if h not in words or len(words[h].split()) >= min_words]
+    chatter = [h for h in hashes if h in words and len(words[h].split()) < min_words]
+    return [hashes[i] for i in keep], vectors[keep], chatter
 
 
 def canonical_labels(labels: np.ndarray, hashes: Sequence[str]) -> np.ndarray:
@@ -190,7 +210,7 @@ class _Run:
     ids: list[str]      # after merges: what the scenario is called now
 
 
-def _write_run(store: Store, run: _Run, seconds: float) -> int:
+def _write_run(store: Store, run: _Run, seconds: float, chatter: list[str]) -> int:
     config = {"clusterer": {"name": run.clusterer.name, **run.clusterer.config}, **run.options.config}
     has_core = run.core.max() >= 0
     centres = centroids(run.vectors, run.core) if has_core else np.zeros((0, run.vectors.shape[1]))
@@ -207,7 +227,8 @@ def _write_run(store: Store, run: _Run, seconds: float) -> int:
         conn.executemany(
             "INSERT INTO memberships (run_id, hash, scenario_id, origin, score, pass) VALUES (?,?,?,?,?,?)",
             [(run_id, h, run.ids[label] if label >= 0 else None, run.origins[label] if label >= 0 else None,
-              float(score), p) for h, label, score, p in zip(run.hashes, run.labels, run.scores, run.passes)],
+              float(score), p) for h, label, score, p in zip(run.hashes, run.labels, run.scores, run.passes)]
+            + [(run_id, h, None, None, 0.0, "chatter") for h in chatter],
         )
         conn.executemany(
             "INSERT INTO scenarios (run_id, id, centroid, space_centroid) VALUES (?,?,?,?)",

@@ -29,4 +29,4 @@ def main() -> None:
     cli(prog_name="scenarios")
 
 
-from . import browse, ingest, scenario_commands, stages  # noqa: E402,F401  (commands register themselves on `cli`)
+from . import browse, ingest, pipeline_commands, scenario_commands, stages  # noqa: E402,F401  (commands register themselves on `cli`)

@@ -25,13 +25,19 @@ def auto_min_cluster_size(n: int) -> int:
 
 
 class HDBSCANClusterer(Clusterer):
-    """hdbscan's HDBSCAN (Boruvka KD-tree, no n x n matrix) with 'leaf' or 'eom' selection."""
+    """hdbscan's HDBSCAN (Boruvka KD-tree, no n x n matrix).
+
+    'leaf' selection by default: on the demo corpus 'eom' (hdbscan's default) collapsed into 2
+    clusters for one setting of the chatter filter while 'leaf' stayed at 22-27 scenarios with equal
+    or better V-measure; a scenario count that jumps with a small change is what users of BERTopic
+    complain about.
+    """
 
     name = "hdbscan"
     finds_outliers = True
 
     def __init__(self, min_cluster_size: int | None = None, min_samples: int | None = 1,
-                 selection: str = "eom", epsilon: float = 0.0) -> None:
+                 selection: str = "leaf", epsilon: float = 0.0) -> None:
         self.min_cluster_size = min_cluster_size
         self.min_samples = min_samples
         self.selection = selection

@@ -9,7 +9,7 @@ by a temperature and turned into probabilities with a softmax. Lemma cues ("по
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
@@ -20,6 +20,7 @@ from ..errors import ConfigError
 from ..lang.ru.kinds import KIND_NAMES, KINDS
 from ..lemmatise import Token
 from ._base import Member
+from .companies import CompanyFinder
 
 
 @runtime_checkable
@@ -102,6 +103,8 @@ class KindClassifier:
         with_description: bool = False,
         center: bool = False,
         nearest: bool = False,
+        companies: CompanyFinder | None = None,
+        company_kind: str = "competitors",
     ) -> None:
         if kinds is None or isinstance(kinds, Mapping):
             kinds = load_kinds(kinds)
@@ -114,6 +117,8 @@ class KindClassifier:
         self.temperature = temperature
         self.nearest = nearest
         self._cues = [[_cue_words(c) for c in k.cues] for k in self.kinds]
+        self.companies = companies
+        self._company_kind = self.names.index(company_kind) if companies and company_kind in self.names else None
         self.prototypes = np.zeros((len(self.kinds), 0), dtype=np.float32)
         if embedding_weight:
             texts = [list(k.seeds) + ([k.description] if with_description and k.description else []) for k in self.kinds]
@@ -135,7 +140,7 @@ class KindClassifier:
                 centroid = np.mean([m.vector for m in members], axis=0)
             logits += self.embedding_weight * self.similarities(centroid) / self.temperature
         if self.cue_weight:
-            logits += self.cue_weight * self.cue_shares([m.tokens for m in members])
+            logits += self.cue_weight * self.cue_shares(members)
         probs = _softmax(logits)
         best = int(np.argmax(probs))
         return KindScore(self.names[best], float(probs[best]), {n: float(p) for n, p in zip(self.names, probs, strict=True)})
@@ -148,14 +153,15 @@ class KindClassifier:
             return np.array([float(np.max(s @ v)) for s in self.seed_vectors])
         return self.prototypes @ v
 
-    def cue_shares(self, texts_tokens: Iterable[Sequence[Token]]) -> np.ndarray:
-        """Per kind, the share of texts with at least one of its cues."""
-        hits = np.zeros(len(self.kinds))
-        n = 0
-        for tokens in texts_tokens:
-            n += 1
-            hits += self.cue_hits(tokens) > 0
-        return hits / max(n, 1)
+    def cue_shares(self, members: Sequence[Member]) -> np.ndarray:
+        """Per kind, the share of members with at least one of its cues."""
+        if not members:
+            return np.zeros(len(self.kinds))
+        hits = np.array([self.cue_hits(m.tokens) for m in members]) > 0
+        if self.companies is not None and self._company_kind is not None:
+            named = self.companies.find([m.text for m in members])
+            hits[:, self._company_kind] |= [any(not x.own for x in found) for found in named]
+        return hits.mean(axis=0)
 
     def cue_hits(self, tokens: Sequence[Token]) -> np.ndarray:
         """Per kind, how many of its cues occur in one text's tokens."""

@@ -9,6 +9,11 @@ their parts when they are nearly as strong ("обещать перезвонит
 
 A term is then rendered the way clients most often said it: the surface text of its most frequent
 occurrence ("не перезвонили", "приложение вылетает"), in lower case except proper names.
+
+Examples:
+    >>> terms = top_terms(groups)  # {scenario id: [Member, ...]}
+    >>> render_label(terms["callback"], groups["callback"])
+    'Обещали перезвонить · не перезвонил · четвёртый раз звоню'
 """
 
 from __future__ import annotations
@@ -39,7 +44,7 @@ IDF_POWER = 1.5
 #: Title quotes are read in a list of scenarios: one short sentence.
 TITLE_CHARS = (40, 140)
 #: Title penalties, in standard deviations of closeness: a second sentence, an unfit quote.
-EXTRA_SENTENCE = 0.5
+EXTRA_SENTENCE = 1.0
 UNFIT = 10.0
 _SENTENCE_END = re.compile(r"^[.!?…]+$")
 _SENTENCE_BREAK = re.compile(r"[.!?…]+[\"'»”)]*\s+(?=\S)")
@@ -58,15 +63,16 @@ def clauses(tokens: Sequence[Token]) -> Iterator[list[int]]:
 
     A run ends at punctuation (a sentence or clause end) and where more than `MAX_GAP` stop words
     stand between two content words; the silent `не` of a negated word is not counted as a gap.
+    Numbers written in digits count like stop words: "списали 750 рублей" still pairs its words.
     """
     run: list[int] = []
     gap = 0
     for i, token in enumerate(tokens):
-        if not token.is_word:
+        if not token.is_word and token.pos != "NUM":
             if run:
                 yield run
             run, gap = [], 0
-        elif token.is_stop:
+        elif token.is_stop or not token.is_word:
             negation = token.lemma in NEGATIONS and i + 1 < len(tokens) and tokens[i + 1].negated
             gap += not negation
         else:
@@ -105,12 +111,13 @@ def top_terms(
     group use the term, F how many stories use it across all groups and `background` (e.g.
     unclustered fragments), A the mean number of (story, term) pairs per group. Counting stories,
     not occurrences, keeps one talkative client from making a label; terms of fewer than
-    `min_stories` stories are left out. Russian word order is free, so "приложение вылетает" and
-    "вылетает приложение" count as one term, shown in its more frequent order.
+    `min_stories` stories (or all of a smaller group's) are left out. Russian word order is free,
+    so "приложение вылетает" and "вылетает приложение" count as one term, shown in its more
+    frequent order.
 
     Terms are taken best first, but a term gives way to a longer one containing it that scores at
-    least `prefer_longer` of it, and terms inside a taken term are dropped; the list keeps that
-    order, so scores need not decrease.
+    least `prefer_longer` of it; terms inside a taken term, or containing one, are dropped. The
+    list keeps that order, so scores need not decrease.
     """
     counts: dict[str, Counter[Term]] = {}
     orders: Counter[Term] = Counter()
@@ -122,7 +129,7 @@ def top_terms(
     total.update(_story_counts(background, ngram_range, orders))
     mean_words = sum(sum(c.values()) for c in counts.values()) / max(len(counts), 1)
     spelled: dict[Term, str] = {}
-    for gram, n in sorted(orders.items(), key=lambda x: (-x[1], x[0])):
+    for gram, _ in sorted(orders.items(), key=lambda x: (-x[1], x[0])):
         spelled.setdefault(_key(gram), " ".join(gram))
     result = {}
     for name, counter in counts.items():
@@ -130,7 +137,7 @@ def top_terms(
         scores = {
             term: n / stories * math.log(1 + mean_words / total[term]) ** idf_power
             for term, n in counter.items()
-            if n >= min_stories
+            if n >= min(min_stories, stories)
         }
         result[name] = [(spelled[t], round(scores[t], 6)) for t in _select(scores, top, prefer_longer)]
     return result
@@ -152,12 +159,11 @@ def _story_counts(members: Sequence[Member], ngram_range: tuple[int, int], order
 
 
 def _select(scores: Mapping[Term, float], top: int, prefer_longer: float) -> list[Term]:
-    """Best terms first, each upgraded to a nearly as strong longer term, without sub-terms."""
+    """Best terms first, each upgraded to a nearly as strong longer term; no term inside another."""
     parents: dict[Term, list[Term]] = defaultdict(list)
     for term in scores:
-        for n in range(1, len(term)):
-            for sub in set(combinations(term, n)):
-                parents[sub].append(term)
+        for part in _parts(term):
+            parents[part].append(term)
     ranked = sorted(scores, key=lambda t: (-round(scores[t], 9), len(t), t))
     chosen: list[Term] = []
     covered: set[Term] = set()
@@ -166,11 +172,16 @@ def _select(scores: Mapping[Term, float], top: int, prefer_longer: float) -> lis
             break
         while longer := [p for p in parents[term] if scores[p] >= prefer_longer * scores[term]]:
             term = max(longer, key=lambda p: (round(scores[p], 9), len(p), p))
-        if term in covered:
+        if term in covered or not covered.isdisjoint(_parts(term)):
             continue
         chosen.append(term)
-        covered |= {term, *(sub for n in range(1, len(term)) for sub in combinations(term, n))}
+        covered |= {term, *_parts(term)}
     return chosen
+
+
+def _parts(term: Term) -> set[Term]:
+    """The shorter terms inside `term` (terms are sorted, so its sub-tuples are terms too)."""
+    return {part for n in range(1, len(term)) for part in combinations(term, n)}
 
 
 # -- rendering ------------------------------------------------------------------------------------
@@ -201,7 +212,7 @@ def render_label(terms: Sequence[tuple[str, float]], members: Sequence[Member], 
     """Up to `max_terms` rendered terms joined by " · ", first letter capitalised.
 
     A term sharing a word with an already shown one is skipped: "приложение вылетает ·
-    приложение" repeats itself and tells nothing more.
+    приложение" repeats itself and tells nothing more. No terms give an empty label.
     """
     shown: list[str] = []
     used: set[str] = set()
@@ -240,12 +251,15 @@ def title_quote(members: Sequence[Member], centroid: np.ndarray) -> Member:
 
 
 def _sentences(text: str) -> int:
-    return max(len(_SENTENCE_BREAK.findall(text.rstrip())) + 1, 1)
+    return len(_SENTENCE_BREAK.findall(text.rstrip())) + 1
 
 
 def _surface_start(tokens: Sequence[Token], first: int) -> int:
-    """Where a term starting at token `first` is said: from its `не` if negated, from a
-    preposition right before it ("в соседнем доме", "после обновления")."""
+    """Where the surface of a term starting at token `first` begins.
+
+    At its `не` when negated, and at a preposition right before it ("в соседнем доме", "после
+    обновления"): the phrase reads as clients said it, not as a bare case form.
+    """
     i = first
     if tokens[first].negated:
         for j in range(first - 1, max(first - 4, -1), -1):

@@ -83,7 +83,8 @@ def choose_quotes(
 
     Each step takes the member maximising
     `(1 - diversity) * cos(member, centroid) - diversity * max cos(member, chosen) - penalty`,
-    where the penalty is `quality_penalty` (length outside `QUOTE_CHARS`, cut sentences). Only one
+    where the penalty is `quality_penalty` (length outside `QUOTE_CHARS`, a cut sentence) times
+    the standard deviation of the members' closeness, so it weighs alike for any embedder. One
     quote per story is taken while other stories have candidates; when that leaves fewer than
     `min_k` quotes, further quotes may come from stories already quoted. Texts already quoted
     (the same words in another story) are skipped. Pinned ids that are not among `members` are
@@ -119,14 +120,11 @@ def _next(
     texts = {_norm(pool[i].text) for i in chosen}
     redundancy = (vectors @ vectors[chosen].T).max(axis=1) if chosen else np.zeros(len(pool))
     scores = np.round(gain - diversity * redundancy, DECIMALS)
-    best: int | None = None
     for i in np.argsort(-scores, kind="stable"):
         member = pool[i]
-        if i in chosen or (one_per_story and member.story_id in stories) or _norm(member.text) in texts:
-            continue
-        best = int(i)
-        break
-    return best
+        if i not in chosen and not (one_per_story and member.story_id in stories) and _norm(member.text) not in texts:
+            return int(i)
+    return None
 
 
 def _norm(text: str) -> str:

@@ -21,9 +21,7 @@ def stop_words_tag(domain_stop_words: bool, extra_stop_words: Iterable[str], kee
     return f"+sw{digest}"
 
 
-def core_options(
-    domain_stop_words: bool, extra_stop_words: Iterable[str], keep_words: Iterable[str]
-) -> dict[str, Any]:
+def core_options(domain_stop_words: bool, extra_stop_words: Iterable[str], keep_words: Iterable[str]) -> dict[str, Any]:
     """Stop and keep words for `RussianLemmatizer`.
 
     Dropped: the general stop words, the domain's (words and phrases) unless turned off, and

@@ -60,8 +60,7 @@ COMPANIES: dict[str, tuple[str, ...]] = {
 #: capital first letter, or all capitals) and not as the first word of a sentence, where every
 #: word has a capital ("Открытие вклада заняло час", "при открытии", "магнит на холодильник").
 EXACT_CASE: frozenset[str] = frozenset({
-    "Открытие", "Точка", "Магнит", "Перекрёсток", "Лента", "Ренессанс", "Альфа", "Озон", "Яндекс", "ВБ", "WB",
-    "Т2", "Авито",
+    "Открытие", "Точка", "Магнит", "Перекрёсток", "Лента", "Ренессанс", "ВБ", "WB", "Т2",
 })
 
 #: Second parts that keep a hyphenated compound a company ("Озон-карта", "Сбер-онлайн"); any other

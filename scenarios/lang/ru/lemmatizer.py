@@ -15,7 +15,7 @@ the text has `е`, so both spellings meet in one lemma, and labels read correctl
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from ...errors import MissingDependency
@@ -50,8 +50,7 @@ PREPOSITION_CASES: dict[str, frozenset[str]] = {
 
 #: Words that end a negation's scope: "не позвонили, а написали", "не знаю, что делать".
 CLAUSE_BREAKS: frozenset[str] = frozenset(
-    "и а но или либо что чтобы чтоб потому поэтому если когда хотя зато однако пока где куда "
-    "который как".split()
+    "и а но или либо что чтобы чтоб потому поэтому если когда хотя зато однако пока где куда который как".split()
 )
 
 #: pymorphy3 lemmas replaced: "деньги" is never "деньга" in a story, and "основный" (a chemistry
@@ -60,13 +59,19 @@ LEMMA_FIXES: dict[str, str] = {"деньга": "деньги", "основный
 
 #: Forms whose usual reading in client speech is not pymorphy3's first one: "есть" is "there is"
 #: (`быть`), not "eat"; "данные" are data, not a participle of `дать`; "ок" is "okay", not
-#: "около". A listed lemma wins unless context (a preposition, an agreeing noun) disagrees.
-SPEECH_LEMMAS: dict[str, str] = {"есть": "быть", "данные": "данные", "ок": "окей"}
+#: "около"; "типа", "походу" are fillers, not `тип`, `поход`. A listed lemma wins unless context
+#: (a preposition, an agreeing word) disagrees: "такого типа" is still `тип`.
+SPEECH_LEMMAS: dict[str, str] = {
+    "есть": "быть", "данные": "данные", "ок": "окей", "типа": "типа", "типо": "типа", "походу": "походу",
+    "кароче": "короче", "эмм": "эм",
+}  # fmt: skip
 
 #: Demonstratives that UD lemmatises as the pronoun (`то`, `это`) when no noun follows them.
 _NEUTER_DEMONSTRATIVES: dict[str, str] = {"того": "то", "тому": "то", "том": "то", "тем": "то"}
 
 _KEPT_COMPARATIVES = frozenset({"больше", "меньше", "позже", "позднее", "раньше", "ранее", "более", "менее"})
+_RELATIVES = frozenset({"который", "какой", "чей"})  # "которые были": no noun follows
+_POSSESSIVES = frozenset({"его", "её", "ее", "их"})
 _PROPER = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"})
 _ADJ_LIKE = frozenset({"ADJF", "PRTF"})
 _CASES = frozenset({"nomn", "gent", "datv", "accs", "ablt", "loct", "voct", "gen1", "gen2", "acc2", "loc1", "loc2"})
@@ -150,21 +155,21 @@ class Entry:
     is_word: bool
     capitalised: bool
     known: bool
-    adj: frozenset[AgreeKey]
-    noun: frozenset[AgreeKey]
-    head: frozenset[AgreeKey]  # keys an adjective before it agrees with: its noun and adjective keys
     cases: frozenset[str]
-    gov: frozenset[str] | None = None
+    head: frozenset[AgreeKey]  # what an adjective before it agrees with: its noun and adjective keys
+    gov: frozenset[str] | None = None  # cases it governs if it can be a preposition
 
 
 #: Rules of the default, each measured in `bench/lemmas.py --ablate`:
-#: `prior` - a lemma's reading scores are summed (pymorphy3 lists one lemma's forms separately);
-#: `ud` - UD conventions: "со" stays "со", "крупнейший" stays, "должна" -> `должен`, `LEMMA_FIXES`;
-#: `speech` - `SPEECH_LEMMAS`; `names` - capitalised words prefer name readings, unknown ones keep
-#: their form ("Тинькофф") or stem ("Сбере" -> `сбер`); `government` - a preposition's cases;
-#: `agreement` - adjective and noun agree; `demonstratives` - "после того" -> `то`.
-RULES: frozenset[str] = frozenset({"prior", "ud", "speech", "names", "government", "agreement", "demonstratives"})
-_CONTEXT_RULES = frozenset({"prior", "names", "government", "agreement", "demonstratives"})
+#: `prior` - pymorphy3's score weighs readings against context (off: only its order counts);
+#: `ud` - UD conventions: "со" stays "со", "крупнейший" stays, "быстрее" -> `быстро`,
+#: "должна" -> `должен`, `LEMMA_FIXES`; `speech` - `SPEECH_LEMMAS` and slang in -уха;
+#: `names` - capitalised words prefer name readings, unknown ones keep their form ("Тинькофф") or
+#: stem ("Сбере" -> `сбер`); `government` - a preposition's cases; `agreement` - adjective and
+#: noun agree; `pronouns` - "после того" -> `то`, "в том же году" -> `тот`, "её" is `она` unless
+#: a noun or adjective follows ("её карту" -> `её`).
+RULES: frozenset[str] = frozenset({"prior", "ud", "speech", "names", "government", "agreement", "pronouns"})
+_CONTEXT_RULES = frozenset({"prior", "names", "government", "agreement", "pronouns"})
 
 
 class RussianLemmatizer:
@@ -221,16 +226,8 @@ class RussianLemmatizer:
         if self.stop_phrases:
             silent |= self._phrases(spans)
         return [
-            Token(
-                start,
-                end,
-                reading.lemma,
-                reading.upos,
-                (reading.is_stop and not reading.is_negation) or i in silent,
-                entry.is_word,
-                i in negated,
-            )
-            for i, ((start, end, _), entry, reading) in enumerate(zip(spans, entries, chosen))
+            Token(a, b, r.lemma, r.upos, (r.is_stop and not r.is_negation) or i in silent, e.is_word, i in negated)
+            for i, ((a, b, _), e, r) in enumerate(zip(spans, entries, chosen))
         ]
 
     # -- analysis of one form (cached) ------------------------------------------------------------
@@ -251,7 +248,7 @@ class RussianLemmatizer:
         if not any(ch.isalpha() for ch in lower):
             upos = "NUM" if any(ch.isdigit() for ch in lower) else ("PUNCT" if not lower.isalnum() else "X")
             reading = Reading(form, upos, 1.0, frozenset(), frozenset(), frozenset())
-            return Entry((reading,), False, False, True, _NONE, _NONE, _NONE, _NONE)
+            return Entry((reading,), False, False, True, _NONE, _NONE)
         parses = self.morph.parse(lower)
         known = parses[0].is_known
         by_lemma: dict[str, list[Any]] = {}
@@ -267,17 +264,21 @@ class RussianLemmatizer:
             readings = [_name_reading(readings, lower)]
         elif "speech" in rules and not known:
             _colloquial_feminine(readings[0], lower)
-        return Entry(
-            readings=tuple(readings),
-            is_word=True,
-            capitalised=form[:1].isupper(),
-            known=known,
-            cases=cases,
-            adj=adj,
-            noun=noun,
-            head=adj | noun,
-            gov=PREPOSITION_CASES.get(lower) if any(r.upos == "ADP" for r in readings) else None,
-        )
+        for reading in readings:
+            self._flag(reading, lower)
+        gov = PREPOSITION_CASES.get(lower) if any(r.upos == "ADP" for r in readings) else None
+        return Entry(tuple(readings), True, form[:1].isupper(), known, cases, adj | noun, gov)
+
+    def _flag(self, reading: Reading, lower: str) -> None:
+        """Set `is_stop` and `is_negation` from the lemma or the form.
+
+        A listed form does not make a noun with a lemma of its own a stop word: "стали" is a stop
+        word as `стать` but not as "изделие из стали" (`сталь`).
+        """
+        lemma, stop, keep = reading.lemma, self.stop_words, self.keep_words
+        by_form = lower in stop and not (reading.upos in {"NOUN", "PROPN"} and lemma != lower)
+        reading.is_stop = (lemma in stop or by_form) and not (lower in keep or lemma in keep)
+        reading.is_negation = lower in self.negations or lemma in self.negations
 
     def lemma_of(self, parse: Any, lower: str) -> str:
         """The lemma of one pymorphy3 parse of `lower`, by the active rules."""
@@ -304,6 +305,7 @@ class RussianLemmatizer:
 
     def _reading(self, lemma: str, parses: list[Any], lower: str, first: bool) -> Reading:
         cases, adj, noun = _grammar(parses)
+        possessive = "pronouns" in self.rules and lemma in _POSSESSIVES  # "её" is `она` unless a noun follows
         proper = any(not _PROPER.isdisjoint(p.tag.grammemes) for p in parses)
         tag = parses[0].tag
         upos = OPENCORPORA_UPOS.get(tag.POS or "", "X")
@@ -314,25 +316,22 @@ class RussianLemmatizer:
         return Reading(
             lemma=lemma,
             upos=upos,
-            prior=parses[0].score if "prior" in self.rules else float(first),  # parses come best first
+            prior=0.0 if possessive else parses[0].score if "prior" in self.rules else float(first),
             cases=cases,
             adj=adj,
             noun=noun,
             proper=proper,
-            is_stop=(lower in self.stop_words or lemma in self.stop_words)
-            and not (lower in self.keep_words or lemma in self.keep_words),
-            is_negation=lower in self.negations or lemma in self.negations,
         )
 
     @staticmethod
     def _prefer(readings: list[Reading], lemma: str) -> list[Reading]:
         """Put `lemma` first with a prior strong enough to win unless context disagrees."""
+        if all(r.lemma != lemma for r in readings):  # "походу": pymorphy3 only knows `поход`
+            return [replace(readings[0], lemma=lemma)]
         for reading in readings:
             if reading.lemma == lemma:
                 reading.prior += 1.0
-                return sorted(readings, key=lambda r: r.lemma != lemma)
-        readings[0].lemma = lemma
-        return readings
+        return sorted(readings, key=lambda r: r.lemma != lemma)
 
     # -- context ----------------------------------------------------------------------------------
 
@@ -340,10 +339,11 @@ class RussianLemmatizer:
         """Pick each token's reading left to right, looking one token back and one ahead."""
         rules = self.rules
         use_gov, use_agree = "government" in rules, "agreement" in rules
-        use_names, use_demo = "names" in rules, "demonstratives" in rules
+        use_names, use_pron = "names" in rules, "pronouns" in rules
         chosen: list[Reading] = []
         gov: frozenset[str] | None = None  # cases a preposition (maybe via adjectives) imposes
         prev_adj: frozenset[AgreeKey] = _NONE
+        prev_weight = 0.0
         n = len(entries)
         for i, entry in enumerate(entries):
             if not entry.is_word:
@@ -364,10 +364,11 @@ class RussianLemmatizer:
                     readings,
                     gov if entry.gov is None else None,  # "по одной [из] версий": a preposition is not governed
                     prev_adj,
+                    prev_weight,
                     next_noun if use_agree else _NONE,
                     proper,
                 )
-                if use_demo and reading.lemma in {"тот", "тем"}:
+                if use_pron and reading.lemma in {"тот", "тем"}:
                     reading = _demonstrative(reading, spans[i][2].lower(), nxt)
             chosen.append(reading)
             if not use_gov:
@@ -378,7 +379,9 @@ class RussianLemmatizer:
                 pass  # "в [этом] банке": the preposition still governs the noun ahead
             else:
                 gov = None
-            prev_adj = reading.adj if use_agree and reading.upos == "ADJ" else _NONE
+            # a determiner agrees less surely than an adjective: "мои были" is `быть`, not `быль`
+            prev_weight = 1.0 if reading.upos == "ADJ" else 0.5 if reading.upos == "DET" else 0.0
+            prev_adj = reading.adj if use_agree and prev_weight and reading.lemma not in _RELATIVES else _NONE
         return chosen
 
     @staticmethod
@@ -452,6 +455,7 @@ def _best(
     readings: tuple[Reading, ...],
     gov: frozenset[str] | None,
     prev_adj: frozenset[AgreeKey],
+    prev_weight: float,
     next_noun: frozenset[AgreeKey],
     proper: bool,
 ) -> Reading:
@@ -464,7 +468,7 @@ def _best(
         if next_noun and reading.adj and not reading.adj.isdisjoint(next_noun):
             score += 1.0
         if prev_adj and reading.noun and not reading.noun.isdisjoint(prev_adj):
-            score += 1.0
+            score += prev_weight
         if proper and reading.proper:
             score += 0.5
         if score > best_score:
@@ -474,7 +478,7 @@ def _best(
 
 def _demonstrative(reading: Reading, lower: str, nxt: Entry | None) -> Reading:
     """UD: "после того" is the pronoun `то`, "того банка" the determiner `тот`."""
-    if lower in _NEUTER_DEMONSTRATIVES and (nxt is None or not (nxt.noun or nxt.adj)):
+    if lower in _NEUTER_DEMONSTRATIVES and (nxt is None or not nxt.head):
         return Reading(_NEUTER_DEMONSTRATIVES[lower], "PRON", reading.prior, reading.cases, frozenset(),
                        frozenset(), is_stop=reading.is_stop)  # fmt: skip
     return reading
@@ -549,9 +553,11 @@ def _fold(text: str) -> str:
 
 
 def _colloquial_feminine(reading: Reading, lower: str) -> None:
-    """Slang in -уха/-юха is feminine ("приложуха", "житуха"); pymorphy3 guesses it by analogy with
-    "пастуха" as a masculine "приложух". Masculine nouns in -ух/-юх are few and all in its dictionary.
+    """Fix the guess for unknown slang in -уха/-юха, which is feminine ("приложуха", "житуха").
+
+    pymorphy3 guesses it by analogy with "пастуха" as a masculine "приложух"; masculine nouns in
+    -ух/-юх are few and all in its dictionary.
     """
-    if reading.upos == "NOUN" and reading.lemma.endswith(("ух", "юх")) and lower.startswith(reading.lemma):
-        if len(lower) > len(reading.lemma):
-            reading.lemma += "а"
+    lemma = reading.lemma
+    if reading.upos == "NOUN" and lemma.endswith(("ух", "юх")) and lower.startswith(lemma) and lower != lemma:
+        reading.lemma = lemma + "а"

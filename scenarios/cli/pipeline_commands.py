@@ -1,0 +1,109 @@
+"""`scenarios run` (every missing stage) and `scenarios list` (the scenarios, quotes first)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import click
+from rich.text import Text
+
+from ..config import load_config
+from ..ingest import IngestOptions
+from ..overview import KIND_NAMES, ScenarioView, scenarios_of
+from ..pipeline import run
+from . import cli
+from ._common import config_option, console, err_console, open_store, print_json, stage_progress, store_option
+
+STAGE_NAMES = {"ingest": "Загрузка", "lemmatise": "Леммы", "embed": "Эмбеддинги", "cluster": "Кластеризация",
+               "describe": "Описание"}
+
+
+def _summary(name: str, report: object) -> str:
+    if name == "ingest":
+        return f"добавлено историй {report.added}, повторов {report.duplicates}, не принято {len(report.rejections)}"
+    if name in ("lemmatise", "embed"):
+        return f"{report.done} новых фрагментов ({report.already} уже было) за {report.seconds:.1f} с"
+    if name == "cluster":
+        return (f"прогон {report.run_id}: {report.scenarios} сценариев, без сценария {report.unassigned_share:.0%}, "
+                f"за {report.seconds:.1f} с")
+    return f"{report.scenarios} сценариев описано за {report.seconds:.1f} с"
+
+
+@cli.command("run")
+@click.argument("paths", nargs=-1, type=click.Path())
+@store_option
+@config_option
+@click.option("--channel", help="Channel for added stories that do not name one.")
+def run_command(paths: tuple[str, ...], db_path: str, config_path: str | None, channel: str | None) -> None:
+    """Run every stage that is missing, in order, then list the scenarios.
+
+    ingest PATHS (if given) -> lemmatise -> embed -> cluster -> describe. Stages whose output is
+    already stored are skipped, so a second `run` does nothing.
+
+    \b
+    Examples:
+        scenarios run corpus/stories --config corpus/scenarios.toml
+        scenarios run            # after `scenarios add`, bring everything up to date
+    """
+    config = load_config(config_path)
+    with open_store(db_path) as store, stage_progress("") as bars:
+        tasks: dict[str, int] = {}
+
+        def progress(stage: str) -> Callable[[int, int], None]:
+            def update(done: int, total: int) -> None:
+                if stage not in tasks:
+                    tasks[stage] = bars.add_task(STAGE_NAMES[stage], total=total)
+                bars.update(tasks[stage], completed=done, total=total)
+            return update
+
+        def on_stage(name: str, report: object) -> None:
+            bars.console.print(f"[bold]{STAGE_NAMES[name]}[/bold]: {_summary(name, report)}", highlight=False)
+
+        report = run(store, config, paths, ingest=IngestOptions(channel=channel), on_stage=on_stage,
+                     progress=progress)
+        views = scenarios_of(store)
+    if "ingest" in report.stages:
+        for rejection in report.stages["ingest"].rejections:
+            err_console.print(f"[red]Не принято:[/red] {rejection}", highlight=False)
+    print_scenarios(views)
+
+
+@cli.command("list")
+@store_option
+@click.option("--all", "include_hidden", is_flag=True, help="Include hidden scenarios.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def list_command(db_path: str, include_hidden: bool, as_json: bool) -> None:
+    """List the latest run's scenarios by kind: name, size, one quote.
+
+    \b
+    Example:
+        scenarios list --json
+    """
+    with open_store(db_path, create=False) as store:
+        views = scenarios_of(store, include_hidden=include_hidden)
+    if as_json:
+        print_json([view.__dict__ for view in views])
+        return
+    print_scenarios(views)
+
+
+def print_scenarios(views: list[ScenarioView]) -> None:
+    """Scenarios grouped by kind; per scenario its name, size and its best quote."""
+    kind = None
+    for view in views:
+        if view.kind != kind:
+            kind = view.kind
+            console.print(Text(f"\n{KIND_NAMES.get(kind or '', 'Без вида').upper()}", style="bold magenta"))
+        head = Text()
+        head.append(f"{view.id} ", style="dim")
+        head.append(view.name, style="bold")
+        head.append(f"  {view.stories} ист. ({view.share:.0%}), {view.clients} клиент.", style="cyan")
+        if view.companies:
+            names = ", ".join(c["company"] for c in view.companies if not c["own"])[:60]
+            if names:
+                head.append(f"  · {names}", style="dim")
+        console.print(head)
+        if view.quotes:
+            quote = view.quotes[0]
+            source = " · ".join(str(x) for x in (quote["date"], quote["channel"]) if x)
+            console.print(Text(f"   «{quote['text']}»", style="italic"), Text(f" — {source}", style="dim"))

@@ -1,0 +1,127 @@
+"""Representative quotes: verbatim, 3-7 from distinct stories, deterministic, less redundant than top-k."""
+
+from __future__ import annotations
+
+import random
+from itertools import combinations
+
+import numpy as np
+import pytest
+
+from scenarios.describe._base import Member
+from scenarios.describe.quotes import choose_quotes, is_complete, relevance
+
+from .test_describe_labels import GoldCorpus, gold_corpus
+
+
+@pytest.fixture(scope="module")
+def corpus() -> GoldCorpus:
+    return gold_corpus("hashing")
+
+
+def mean_pairwise_cosine(members: list[Member]) -> float:
+    return float(np.mean([a.vector @ b.vector for a, b in combinations(members, 2)]))
+
+
+def member(fid: str, story: str, text: str, vector: list[float]) -> Member:
+    v = np.asarray(vector, dtype=np.float32)
+    return Member(fid, story, 0, 0, len(text), text, (), v / np.linalg.norm(v))
+
+
+def test_quotes_are_verbatim_from_distinct_stories(corpus: GoldCorpus) -> None:
+    for name, members in corpus.groups.items():
+        quotes = choose_quotes(members, corpus.centroid(name))
+        assert 3 <= len(quotes) <= 7
+        assert len({q.story_id for q in quotes}) == len(quotes)
+        for quote in quotes:
+            assert corpus.stories[quote.story_id][quote.start:quote.end] == quote.text
+
+
+def test_quotes_do_not_depend_on_input_order(corpus: GoldCorpus) -> None:
+    for name, members in corpus.groups.items():
+        shuffled = list(members)
+        random.Random(name).shuffle(shuffled)
+        centroid = corpus.centroid(name)
+        assert choose_quotes(shuffled, centroid) == choose_quotes(members, centroid)
+
+
+def test_pinned_quotes_come_first_in_pinned_order(corpus: GoldCorpus) -> None:
+    members = corpus.groups["callback_never"]
+    centroid = corpus.centroid("callback_never")
+    far = sorted(members, key=lambda m: float(relevance([m], centroid)[0]))[:2]
+    pinned = [far[1].fragment_id, "no-such-fragment", far[0].fragment_id, far[1].fragment_id]
+    quotes = choose_quotes(members, centroid, k=4, pinned=pinned)
+    assert [q.fragment_id for q in quotes[:2]] == [far[1].fragment_id, far[0].fragment_id]
+    assert len(quotes) == 4 and len({q.fragment_id for q in quotes}) == 4
+
+
+def test_mmr_quotes_are_less_redundant_than_the_most_central(corpus: GoldCorpus) -> None:
+    mmr, central = [], []
+    for name, members in corpus.groups.items():
+        centroid = corpus.centroid(name)
+        quotes = choose_quotes(members, centroid, k=5)
+        order = np.argsort(-relevance(members, centroid), kind="stable")
+        mmr.append(mean_pairwise_cosine(quotes))
+        central.append(mean_pairwise_cosine([members[i] for i in order[:len(quotes)]]))
+    assert np.mean(mmr) < np.mean(central)
+    more_diverse = choose_quotes(corpus.groups["app_crashes"], corpus.centroid("app_crashes"), diversity=0.7)
+    assert mean_pairwise_cosine(more_diverse) < central[list(corpus.groups).index("app_crashes")]
+
+
+def test_k_is_kept_between_min_k_and_max_k(corpus: GoldCorpus) -> None:
+    members, centroid = corpus.groups["hidden_fees"], corpus.centroid("hidden_fees")
+    assert len(choose_quotes(members, centroid, k=1)) == 3
+    assert len(choose_quotes(members, centroid, k=20)) == 7
+    assert choose_quotes([], centroid) == []
+
+
+def test_one_story_per_quote_is_relaxed_when_too_few_stories() -> None:
+    members = [
+        member("a1", "A", "Обещали перезвонить через час, так и не перезвонили.", [1, 0.1, 0]),
+        member("a2", "A", "Я звонила ещё три раза, и каждый раз одно и то же.", [1, 0.3, 0]),
+        member("b1", "B", "Никто не перезвонил, хотя обещали в течение дня.", [1, 0, 0.2]),
+        member("b2", "B", "Сказали, что специалист свяжется, и тишина.", [1, 0.2, 0.2]),
+    ]
+    quotes = choose_quotes(members, np.array([1.0, 0.1, 0.1]), k=5, min_k=3)
+    assert len(quotes) == 3
+    assert {q.story_id for q in quotes[:2]} == {"A", "B"}
+
+
+def test_short_long_and_cut_quotes_lose_to_readable_ones() -> None:
+    texts = [
+        "Да.",
+        "Курьер три раза переносил доставку карты, в итоге ждала почти месяц.",
+        "Карту обещали за пять дней, а привезли через три недели.",
+        "Доставку переносили дважды, никто не мог сказать, где карта.",
+        "Жду карту уже третью неделю, курьер не приходит, а в поддержке говорят,",
+        "Курьер " + "всё переносил и переносил, " * 14 + "а карты нет.",
+    ]
+    members = [member(f"f{i}", f"s{i}", text, [1, 0.05 * i, 0.02]) for i, text in enumerate(texts)]
+    quotes = choose_quotes(members, np.array([1.0, 0.0, 0.0]), k=3)
+    assert {q.fragment_id for q in quotes} == {"f1", "f2", "f3"}
+    assert not is_complete(texts[4]) and is_complete(texts[2]) and is_complete("и так никто и не перезвонил")
+
+
+def test_identical_texts_are_quoted_once() -> None:
+    same = "Приложение вылетает после обновления, зайти невозможно."
+    members = [member(f"f{i}", f"s{i}", same, [1, 0, 0]) for i in range(3)]
+    members.append(member("g", "t", "Белый экран при входе, третий день не могу оплатить.", [1, 0.4, 0]))
+    members.append(member("h", "u", "Зависает на заставке, приходится переустанавливать.", [1, 0, 0.4]))
+    quotes = choose_quotes(members, np.array([1.0, 0.0, 0.0]), k=5)
+    assert [q.text for q in quotes].count(same) == 1 and len(quotes) == 3
+
+
+@pytest.mark.slow
+def test_e5_quotes_are_verbatim_deterministic_and_diverse() -> None:
+    corpus = gold_corpus("e5")
+    mmr, central = [], []
+    for name, members in corpus.groups.items():
+        centroid = corpus.centroid(name)
+        quotes = choose_quotes(members, centroid)
+        assert 3 <= len(quotes) <= 7 and len({q.story_id for q in quotes}) == len(quotes)
+        assert all(corpus.stories[q.story_id][q.start:q.end] == q.text for q in quotes)
+        assert choose_quotes(list(reversed(members)), centroid) == quotes
+        order = np.argsort(-relevance(members, centroid), kind="stable")
+        mmr.append(mean_pairwise_cosine(quotes))
+        central.append(mean_pairwise_cosine([members[i] for i in order[:len(quotes)]]))
+    assert np.mean(mmr) < np.mean(central)
