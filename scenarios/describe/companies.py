@@ -143,7 +143,8 @@ class CompanyFinder:
         self.ner = ner
         exact = set(exact_case)
         self._index: dict[str, list[_Alias]] = defaultdict(list)
-        entries = [(n, a, False) for n, a in companies.items() if n not in owned] + [(n, a, True) for n, a in owned.items()]
+        entries = [(n, a, False) for n, a in companies.items() if n not in owned]
+        entries += [(n, a, True) for n, a in owned.items()]
         for name, names, is_own in entries:
             for alias in (name, *names):
                 words = _WORD.findall(alias)
@@ -224,7 +225,8 @@ class CompanyFinder:
     def _fits(self, text: str, tokens: list[tuple[int, int, str]], i: int, alias: _Alias, strict: bool) -> bool:
         n = len(alias.words)
         for j in range(1, n):
-            if tokens[i + j][2] not in alias.words[j] or not _JOINER.fullmatch(text[tokens[i + j - 1][1]:tokens[i + j][0]]):
+            gap = text[tokens[i + j - 1][1]:tokens[i + j][0]]
+            if tokens[i + j][2] not in alias.words[j] or not _JOINER.fullmatch(gap):
                 return False
         start, end = tokens[i][0], tokens[i + n - 1][1]
         if not strict:
@@ -300,7 +302,7 @@ def _in_compound(text: str, start: int, end: int) -> bool:
 
 @cache
 def _natasha() -> tuple[Any, Any, Any, Any, Any]:
-    """natasha's `Doc`, segmenter, NER, morphology tagger and vocabulary, loaded once per process."""
+    """The `Doc` class of natasha, its segmenter, NER, morphology tagger and vocabulary, loaded once per process."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # natasha's pymorphy2 imports the deprecated pkg_resources
         try:
@@ -312,7 +314,7 @@ def _natasha() -> tuple[Any, Any, Any, Any, Any]:
 
 
 def organisations(text: str) -> list[tuple[int, int, str]]:
-    """natasha's ORG spans of `text`: `(start, end, normalised name)`.
+    """The ORG spans natasha finds in `text`: `(start, end, normalised name)`.
 
     The morphology tagger, which normalisation needs, runs only on texts with an organisation.
     """

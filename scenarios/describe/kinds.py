@@ -68,22 +68,34 @@ def load_kinds(overrides: Mapping[str, Mapping[str, Any]] | None = None) -> list
         seeds = tuple(str(s) for s in fields.get("seeds", ()))
         if not seeds:
             raise ConfigError(f"Вид сценария «{name}»: нужны примеры фраз (seeds).")
-        kinds.append(Kind(name, str(fields.get("description", "")), seeds, tuple(str(c) for c in fields.get("cues", ()))))
+        cues = tuple(str(c) for c in fields.get("cues", ()))
+        kinds.append(Kind(name, str(fields.get("description", "")), seeds, cues))
     return kinds
 
 
 class KindClassifier:
     """Scores a scenario against every kind.
 
+    The default (embeddings + cues, `cue_weight=2`, `temperature=0.01`) was chosen on the demo
+    corpus, where it beat embeddings alone and cues alone (`docs`: see the module docstring).
+
     Args:
         embedder: The embedder the member vectors come from; seeds are embedded with it once.
+            May be `None` when `embedding_weight` is 0 (cues only).
         kinds: Kinds to choose from, or `None` for the built-ins; a mapping is merged over them
             like a config section (see :func:`load_kinds`).
-        cue_weight: Weight of lemma cues in the logits: the share of members with a cue of a kind
-            adds `cue_weight` to that kind. 0 uses embeddings only.
-        embedding_weight: Weight of the embedding similarities; 0 uses cues only.
-        temperature: Similarities are divided by it before the softmax.
-        query_seeds: Embed seeds in the embedder's query mode when it has one.
+        cue_weight: The share of members with a cue of a kind adds `cue_weight` times it to that
+            kind's logit. 0 uses embeddings only.
+        embedding_weight: Weight of the prototype similarities; 0 uses cues only.
+        temperature: Similarities are divided by it before the softmax; it sets how confident
+            `KindScore.score` is.
+        query_seeds: Embed seeds in the embedder's query mode when it has one (e5's `query: `).
+            Off: on the demo corpus passage-mode seeds were more accurate.
+        companies: Finds companies in members' texts; a member naming one that is not the user's
+            own is then a cue of `company_kind`. Off by default: on the demo corpus it helped cues
+            alone but cost accuracy combined with embeddings (clients who chose us name the bank
+            they left, so "choice" scenarios drift to "competitors").
+        company_kind: The kind named companies point to.
 
     Examples:
         >>> classifier = KindClassifier(create_embedder("e5"))
@@ -93,16 +105,13 @@ class KindClassifier:
 
     def __init__(
         self,
-        embedder: Embedder,
+        embedder: Embedder | None,
         kinds: Sequence[Kind] | Mapping[str, Mapping[str, Any]] | None = None,
         *,
-        cue_weight: float = 0.0,
+        cue_weight: float = 2.0,
         embedding_weight: float = 1.0,
-        temperature: float = 0.02,
-        query_seeds: bool = True,
-        with_description: bool = False,
-        center: bool = False,
-        nearest: bool = False,
+        temperature: float = 0.01,
+        query_seeds: bool = False,
         companies: CompanyFinder | None = None,
         company_kind: str = "competitors",
     ) -> None:
@@ -110,55 +119,70 @@ class KindClassifier:
             kinds = load_kinds(kinds)
         if not kinds:
             raise ConfigError("Нужен хотя бы один вид сценария.")
+        if temperature <= 0:
+            raise ConfigError("Температура классификатора видов должна быть больше нуля.")
         self.kinds = list(kinds)
         self.names = [k.name for k in self.kinds]
         self.cue_weight = cue_weight
         self.embedding_weight = embedding_weight
         self.temperature = temperature
-        self.nearest = nearest
         self._cues = [[_cue_words(c) for c in k.cues] for k in self.kinds]
+        if companies is not None and company_kind not in self.names:
+            raise ConfigError(f"Вид сценария «{company_kind}» для упоминаний компаний не задан.")
         self.companies = companies
-        self._company_kind = self.names.index(company_kind) if companies and company_kind in self.names else None
+        self._company_kind = self.names.index(company_kind) if companies is not None else 0
         self.prototypes = np.zeros((len(self.kinds), 0), dtype=np.float32)
         if embedding_weight:
-            texts = [list(k.seeds) + ([k.description] if with_description and k.description else []) for k in self.kinds]
-            flat = [t for group in texts for t in group]
-            embed = embedder.embed_query if query_seeds and isinstance(embedder, QueryEmbedder) else embedder.embed
-            vectors = normalise_rows(np.asarray(embed(flat), dtype=np.float32))
-            bounds = np.cumsum([0] + [len(g) for g in texts])
-            self.seed_vectors = [vectors[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
-            self.prototypes = normalise_rows(np.stack([v.mean(axis=0) for v in self.seed_vectors]))
-            self._shift = self.prototypes.mean(axis=0) if center else np.zeros(vectors.shape[1], dtype=np.float32)
-            if center:
-                self.prototypes = normalise_rows(self.prototypes - self._shift)
+            if embedder is None:
+                raise ConfigError("Классификатору видов нужен эмбеддер, если вес эмбеддингов не ноль.")
+            self.prototypes = self._prototypes(embedder, query_seeds)
+
+    @property
+    def config(self) -> dict[str, Any]:
+        """What a digest cites about how kinds were chosen."""
+        return {"kinds": self.names, "cue_weight": self.cue_weight, "embedding_weight": self.embedding_weight,
+                "temperature": self.temperature,
+                "company_kind": self.names[self._company_kind] if self.companies is not None else None}
+
+    def _prototypes(self, embedder: Embedder, query_seeds: bool) -> np.ndarray:
+        """Per kind, the normalised mean vector of its seeds and description."""
+        groups = [[*k.seeds, *([k.description] if k.description else [])] for k in self.kinds]
+        flat = [text for group in groups for text in group]
+        embed = embedder.embed_query if query_seeds and isinstance(embedder, QueryEmbedder) else embedder.embed
+        vectors = normalise_rows(np.asarray(embed(flat), dtype=np.float32))
+        bounds = np.cumsum([0] + [len(g) for g in groups])
+        return normalise_rows(np.stack([vectors[a:b].mean(axis=0) for a, b in zip(bounds[:-1], bounds[1:])]))
 
     def classify(self, members: Sequence[Member], centroid: np.ndarray | None = None) -> KindScore:
-        """The most likely kind of the scenario made of `members` (centroid: their mean if `None`)."""
+        """The most likely kind of the scenario made of `members`.
+
+        `centroid` is the scenario's centre as the clusterer saw it; `None`: the members' mean.
+        With no cue and no embedding weight every kind is equally likely and the first one wins.
+        """
         logits = np.zeros(len(self.kinds))
         if self.embedding_weight:
             if centroid is None:
+                if not members:
+                    raise ValueError("classify needs members or a centroid")
                 centroid = np.mean([m.vector for m in members], axis=0)
             logits += self.embedding_weight * self.similarities(centroid) / self.temperature
         if self.cue_weight:
             logits += self.cue_weight * self.cue_shares(members)
         probs = _softmax(logits)
         best = int(np.argmax(probs))
-        return KindScore(self.names[best], float(probs[best]), {n: float(p) for n, p in zip(self.names, probs, strict=True)})
+        return KindScore(self.names[best], float(probs[best]), dict(zip(self.names, map(float, probs), strict=True)))
 
     def similarities(self, vector: np.ndarray) -> np.ndarray:
-        """Cosine similarity of `vector` to each kind's prototype (or nearest seed)."""
-        v = np.asarray(vector, dtype=np.float32) - self._shift
-        v = v / (np.linalg.norm(v) or 1.0)
-        if self.nearest:
-            return np.array([float(np.max(s @ v)) for s in self.seed_vectors])
-        return self.prototypes @ v
+        """Cosine similarity of `vector` to each kind's prototype."""
+        v = np.asarray(vector, dtype=np.float32)
+        return self.prototypes @ (v / (np.linalg.norm(v) or 1.0))
 
     def cue_shares(self, members: Sequence[Member]) -> np.ndarray:
         """Per kind, the share of members with at least one of its cues."""
         if not members:
             return np.zeros(len(self.kinds))
         hits = np.array([self.cue_hits(m.tokens) for m in members]) > 0
-        if self.companies is not None and self._company_kind is not None:
+        if self.companies is not None:
             named = self.companies.find([m.text for m in members])
             hits[:, self._company_kind] |= [any(not x.own for x in found) for found in named]
         return hits.mean(axis=0)

@@ -31,7 +31,8 @@ class Lemmatiser:
     """Base of lemmatisers.
 
     Examples:
-        >>> lemmatiser = registry.lemmatisers.create("pymorphy")
+        >>> from scenarios.lemmatise import lemmatisers
+        >>> lemmatiser = lemmatisers.create("pymorphy")
         >>> [t.lemma for t in lemmatiser.lemmatise(["Не перезвонили"])[0]]
         ['не', 'перезвонить']
     """

@@ -1,11 +1,12 @@
 """Russian lemmatiser core: razdel tokens, cached pymorphy3 parses and cheap context.
 
 pymorphy3 alone analyses a word out of context and its first parse is wrong where a neighbour
-decides: "в правом крыле" (`право` or `правый`), "с его помощью" (`он` or `его`), "из полка"
-(`полка` or `полк`). Here every distinct lemma of a form becomes a *reading* with pymorphy3's
+decides: "в правом крыле" (`право` or `правый`), "с его помощью" (`он` or `его`), "из стали"
+(`стать` or `сталь`). Here every distinct lemma of a form becomes a *reading* with pymorphy3's
 score as a prior, and a few agreement checks that cost a set intersection pick among them:
 a preposition's case government, adjective–noun agreement in both directions, and a preference
-for names among capitalised words. `bench/lemmas.py` measures what each buys on UD Russian GSD.
+for names among capitalised words. Each analysis is cached by form, so a warm lemmatiser spends
+most of its time in razdel. `bench/lemmas.py` measures what each rule buys on UD Russian GSD.
 
 Lemmas keep `ё` as the dictionary spells it ("ещё", "всё", "её"): pymorphy3 restores it even when
 the text has `е`, so both spellings meet in one lemma, and labels read correctly. Search folds
@@ -66,7 +67,7 @@ SPEECH_LEMMAS: dict[str, str] = {
     "кароче": "короче", "эмм": "эм",
 }  # fmt: skip
 
-#: Demonstratives that UD lemmatises as the pronoun (`то`, `это`) when no noun follows them.
+#: Forms of `тот` that UD lemmatises as the pronoun `то` when no noun or adjective follows.
 _NEUTER_DEMONSTRATIVES: dict[str, str] = {"того": "то", "тому": "то", "том": "то", "тем": "то"}
 
 _KEPT_COMPARATIVES = frozenset({"больше", "меньше", "позже", "позднее", "раньше", "ранее", "более", "менее"})
@@ -267,7 +268,7 @@ class RussianLemmatizer:
         for reading in readings:
             self._flag(reading, lower)
         gov = PREPOSITION_CASES.get(lower) if any(r.upos == "ADP" for r in readings) else None
-        return Entry(tuple(readings), True, form[:1].isupper(), known, cases, adj | noun, gov)
+        return Entry(tuple(readings), True, form[:1].isupper(), known, cases, _shared(adj | noun), gov)
 
     def _flag(self, reading: Reading, lower: str) -> None:
         """Set `is_stop` and `is_negation` from the lemma or the form.
@@ -392,7 +393,7 @@ class RussianLemmatizer:
         _, prev_end, prev_text = spans[i - 1]
         return prev_text in _SENTENCE_ENDS or "\n" in text[prev_end : spans[i][0]]
 
-    # -- negation ---------------------------------------------------------------------------------
+    # -- negation and formulas ---------------------------------------------------------------------
 
     def _phrases(self, spans: list[Span]) -> set[int]:
         """Indexes of tokens inside a stop phrase."""
@@ -459,7 +460,12 @@ def _best(
     next_noun: frozenset[AgreeKey],
     proper: bool,
 ) -> Reading:
-    """The reading with the highest prior plus one point per neighbour that agrees with it."""
+    """The reading with the best prior plus bonuses for the neighbours that agree with it.
+
+    A point for a case the preposition governs (a point off for one it does not), a point for an
+    adjective agreeing with the next noun or adjective, up to a point for a noun agreeing with the
+    adjective before it, half a point for a name reading of a capitalised word.
+    """
     best, best_score = readings[0], -1e9
     for reading in readings:
         score = reading.prior
@@ -479,8 +485,7 @@ def _best(
 def _demonstrative(reading: Reading, lower: str, nxt: Entry | None) -> Reading:
     """UD: "после того" is the pronoun `то`, "того банка" the determiner `тот`."""
     if lower in _NEUTER_DEMONSTRATIVES and (nxt is None or not nxt.head):
-        return Reading(_NEUTER_DEMONSTRATIVES[lower], "PRON", reading.prior, reading.cases, frozenset(),
-                       frozenset(), is_stop=reading.is_stop)  # fmt: skip
+        return replace(reading, lemma=_NEUTER_DEMONSTRATIVES[lower], upos="PRON", adj=_NONE, noun=_NONE)
     return reading
 
 
@@ -530,7 +535,15 @@ def _grammar(parses: list[Any]) -> tuple[frozenset[str], frozenset[AgreeKey], fr
                 noun.update({(case, "sing", "masc"), (case, "sing", "femn")})
             else:
                 noun.add((case, number, gender))
-    return frozenset(cases), frozenset(adj), frozenset(noun)
+    return _shared(frozenset(cases)), _shared(frozenset(adj)), _shared(frozenset(noun))
+
+
+_SHARED: dict[frozenset[Any], frozenset[Any]] = {}
+
+
+def _shared(keys: frozenset[Any]) -> frozenset[Any]:
+    """One object for equal key sets: the cache holds 100,000s of forms with a few thousand sets."""
+    return _SHARED.setdefault(keys, keys)
 
 
 _ADJ_ENDINGS = ("ими", "ыми", "его", "ого", "ему", "ому", "ий", "ый", "ой", "ая", "яя", "ое", "ее", "ую", "юю", "ые",
