@@ -116,7 +116,8 @@ class CompanyFinder:
         aliases: Canonical name -> aliases; `None` for the built-in list of Russian banks,
             retailers and telecoms.
         own: The user's own company: its name ("Банк Ладья", found also as "Ладья"), or a mapping
-            `{name: [aliases]}`. Found, marked `own`, and left out of competitor counts.
+            `{name: [aliases]}`; a listed company keeps its listed aliases. Found, marked `own`, and
+            left out of competitor counts.
         ner: Also ask natasha's NER for organisations not in the list.
         exact_case: Aliases that count only in their written case and not at a sentence start.
 
@@ -136,9 +137,9 @@ class CompanyFinder:
         companies = {name: tuple(a) for name, a in (COMPANIES if aliases is None else aliases).items()}
         owned: dict[str, tuple[str, ...]] = {}
         if isinstance(own, str):
-            owned = {own: own_aliases(own)}
-        elif own:
-            owned = {name: own_aliases(name, a) for name, a in own.items()}
+            own = {own: ()}
+        for name, extra in (own or {}).items():
+            owned[name] = own_aliases(name, [*companies.get(name, ()), *extra])
         self.own = next(iter(owned), None)
         self.ner = ner
         exact = set(exact_case)
@@ -154,7 +155,7 @@ class CompanyFinder:
                 for form in entry.words[0]:
                     self._index[form].append(entry)
         for candidates in self._index.values():
-            candidates.sort(key=lambda a: -len(a.words))
+            candidates.sort(key=lambda a: (-len(a.words), not a.own))  # longest first; own wins ties
         self._own_folded = {fold(a) for names in owned.values() for a in names}
         self._ner_cache: dict[str, list[tuple[int, int, str]]] = {}
 

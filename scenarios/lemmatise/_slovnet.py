@@ -1,8 +1,9 @@
 """slovnet lemmatiser: natasha's neural morphology tagger picks among pymorphy3's readings.
 
-The tagger sees the whole sentence, so it settles what the cheap rules of `pymorphy` cannot
-("его" before a verb, participle or adjective); it costs ~100x the time, so it is an option for
-small corpora and for checking the default, not the default (see `bench/lemmas.py`).
+The tagger sees the whole sentence, so it settles some of what the cheap rules of `pymorphy`
+cannot: participle or adjective, a name or a common noun. Measured on UD Russian GSD
+(`bench/lemmas.py`) it is better on verbs and names, worse elsewhere, about as accurate overall
+and 10-15 times slower, so it is an option for checking the default, not the default.
 """
 
 from __future__ import annotations
@@ -117,6 +118,8 @@ class SlovnetLemmatiser(Lemmatiser):
         lower = form.lower()
         parses = self._parses.get(lower)
         if parses is None:
+            if len(self._parses) >= self.core.cache_size:
+                self._parses.clear()
             core = self.core
             parses = self._parses[lower] = [
                 (core.lemma_of(p, lower), _ud_pos(p.tag), frozenset(_FEATS[g] for g in p.tag.grammemes if g in _FEATS))

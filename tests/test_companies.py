@@ -1,0 +1,171 @@
+"""Companies clients name are found in any case form, normalised, counted per story; the own bank is kept apart."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from scenarios.describe._base import Member
+from scenarios.describe.companies import CompanyCount, CompanyFinder, word_forms
+from scenarios.lemmatise import lemmatisers
+
+OWN = "Банк Ладья"
+
+
+@pytest.fixture(scope="module")
+def finder() -> CompanyFinder:
+    return CompanyFinder(own=OWN, ner=False)
+
+
+@pytest.fixture(scope="module")
+def ner_finder() -> CompanyFinder:
+    pytest.importorskip("natasha")
+    return CompanyFinder(own=OWN)
+
+
+def names(finder: CompanyFinder, text: str, own: bool = False) -> list[str]:
+    return [m.name for m in finder.find([text])[0] if own or not m.own]
+
+
+def member(text: str, story: str) -> Member:
+    return Member(f"{story}-{hash(text)}", story, None, 0, len(text), text, (), np.zeros(4, dtype=np.float32))
+
+
+# Sentences of the demo corpus (and the brief's), with the competitors they name.
+@pytest.mark.parametrize(("text", "expected"), [
+    ("у меня зарплатная карта была в Сбере, там за обслуживание 150 рублей в месяц снимали", ["Сбербанк"]),
+    ("у Тинькоффа кешбэк больше", ["Т-Банк"]),
+    ("перешла из ВТБ, там страховку навязывали", ["ВТБ"]),
+    ("Альфа даёт больше", ["Альфа-Банк"]),
+    ("Сказал, что сравнивал с ВТБ и Сбером, и у нас ставка на 1% выше при том же сроке", ["ВТБ", "Сбербанк"]),
+    ("у неё тинькофф кэшбэк на заправки пять процентов даёт а у меня с ладьи копейки", ["Т-Банк"]),
+    ("Клиент сообщил, что перевёл вклад к нам из Почта Банка, у нас на 1,5% выгоднее", ["Почта Банк"]),
+    ("Ставка по накопительному счёту 12%, а у Озон Банка 16 на такой же.", ["Озон Банк"]),
+    ("Кэшбэк слабоват. Жена с Озон-карты на маркетплейсе получает в разы больше", ["Озон Банк"]),
+    ("У подруги в Т-Банке каждый месяц 5 категорий на выбор, а у меня 1% на всё", ["Т-Банк"]),
+    ("В Газпромбанке на полгода дают двадцать один процент, а у вас по «Надёжному» восемнадцать", ["Газпромбанк"]),
+    ("Сбер даёт по вкладу 17%, ВТБ 17,5, а у вас «Надёжный» 14", ["Сбербанк", "ВТБ"]),
+    ("Долго сидела в сбербанке по привычке", ["Сбербанк"]),
+    ("Да, Альфу смотрел и Точку. В Альфе за обслуживание счёта ИП хотели почти две тысячи", ["Альфа-Банк", "Точка", "Альфа-Банк"]),
+    ("Банкомат Ладьи прямо в нашем Магните, по дороге с работы", ["Магнит"]),
+])
+def test_finds_competitors_in_corpus_sentences(finder: CompanyFinder, text: str, expected: list[str]) -> None:
+    assert names(finder, text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Платила Сбербанку за смс", "Сбербанк"), ("доволен Сбербанком", "Сбербанк"), ("у Сбера", "Сбербанк"),
+    ("звонили из Тинькофф Банка", "Т-Банк"), ("тиньку верю больше", "Т-Банк"), ("в тинеке", "Т-Банк"),
+    ("в т-банке", "Т-Банк"), ("В Тбанке", "Т-Банк"), ("расплатилась Альфой", "Альфа-Банк"),
+    ("в Альфа-Банке", "Альфа-Банк"), ("в Райфе", "Райффайзенбанк"), ("у Совкомбанка халва", "Совкомбанк"),
+    ("ушла в Почта Банк", "Почта Банк"), ("в почта банке", "Почта Банк"), ("кредит в Хоум Кредите", "Хоум Банк"),
+    ("счёт в ГПБ", "Газпромбанк"), ("в Русском Стандарте", "Русский Стандарт"), ("в МТС Банке", "МТС Банк"),
+    ("симка МТС", "МТС"), ("заказала на Озоне", "Ozon"), ("с Вайлдберриз", "Wildberries"), ("в Открытии", "Банк Открытие"),
+])
+def test_inflected_forms_normalise_to_one_name(finder: CompanyFinder, text: str, expected: str) -> None:
+    assert names(finder, text) == [expected]
+
+
+@pytest.mark.parametrize("text", [
+    "сбор документов занял неделю",
+    "мои сбережения лежат на вкладе",
+    "у вас альфа-версия приложения, а не банк",
+    "Открытие вклада заняло час, при открытии счёта всё прошло быстро",
+    "Магнит на холодильник подарили в отделении",
+    "Поставлю точку в этой истории. Точка.",
+    "лента новостей в приложении пустая",
+    "перекрёсток у отделения перекрыли",
+    "служба безопасности банка позвонила",
+])
+def test_no_company_in_ordinary_words(finder: CompanyFinder, text: str) -> None:
+    assert names(finder, text, own=True) == []
+
+
+def test_mentions_point_into_the_text(finder: CompanyFinder) -> None:
+    text = "Перешла в Ладью из Сбера осенью, а муж остался в Т-Банке."
+    found = finder.find([text])[0]
+    assert [(m.name, m.surface, m.own) for m in found] == [
+        ("Банк Ладья", "Ладью", True), ("Сбербанк", "Сбера", False), ("Т-Банк", "Т-Банке", False)]
+    assert all(text[m.start:m.end] == m.surface for m in found)
+
+
+def test_own_company_is_counted_only_when_asked(finder: CompanyFinder) -> None:
+    members = [
+        member("Перешла в Ладью из Сбера осенью и ни разу не пожалела", "a"),
+        member("В Сбере ставка та же, но комиссия за электронную регистрацию. В Сбере очереди.", "b"),
+        member("Зарплатную карту нам в компании сделали в Ладье, думал переводить всё в Тинькофф", "c"),
+    ]
+    assert finder.count(members) == [CompanyCount("Сбербанк", 3, 2), CompanyCount("Т-Банк", 1, 1)]
+    with_own = finder.count(members, include_own=True)
+    assert CompanyCount(OWN, 2, 2, own=True) in with_own
+
+
+def test_own_company_given_with_aliases_replaces_a_listed_one() -> None:
+    finder = CompanyFinder(own={"Сбербанк": ["СберБизнес"]}, ner=False)
+    found = finder.find(["Открыл счёт в СберБизнесе, раньше был в Сбере и Альфе"])[0]
+    assert [(m.name, m.own) for m in found] == [("Сбербанк", True), ("Сбербанк", True), ("Альфа-Банк", False)]
+    assert [c.name for c in finder.count([member("у Сбера и у Альфы", "a")])] == ["Альфа-Банк"]
+
+
+def test_user_alias_list_replaces_the_default() -> None:
+    finder = CompanyFinder(aliases={"Уралсиб": ["Уралсиб", "БашСиб"]}, ner=False)
+    assert names(finder, "В Уралсибе ставка выше, а в Сбере ниже") == ["Уралсиб"]
+
+
+def test_count_orders_by_stories_then_mentions(finder: CompanyFinder) -> None:
+    members = [member("ВТБ, ВТБ и ещё раз ВТБ", "a"), member("в Альфе", "b"), member("у Альфы", "c")]
+    assert [c.name for c in finder.count(members)] == ["Альфа-Банк", "ВТБ"]
+    assert finder.count([]) == []
+
+
+def test_word_forms() -> None:
+    assert {"сбер", "сбера", "сбере", "сбером"} <= word_forms("Сбер")
+    assert {"альфа", "альфе", "альфу", "альфой"} <= word_forms("Альфа")
+    assert {"ладья", "ладьи", "ладье", "ладью", "ладьей"} <= word_forms("Ладья")
+    assert word_forms("ВТБ") == {"втб"}
+    assert word_forms("Авито") == {"авито"}
+
+
+def test_finder_matches_by_the_lemmatiser_form_too(finder: CompanyFinder) -> None:
+    # Every inflected competitor the lemmatiser reduces to one lemma is one company.
+    lemmatiser = lemmatisers.create("pymorphy")
+    texts = ["в Сбере", "Сбера", "Сбером", "Сбербанку"]
+    assert {t.lemma for toks in lemmatiser.lemmatise(texts) for t in toks if t.is_word and not t.is_stop} <= {"сбер", "сбербанк"}
+    assert {m.name for found in finder.find(texts) for m in found} == {"Сбербанк"}
+
+
+# -- NER ------------------------------------------------------------------------------------------
+
+
+def test_ner_finds_a_bank_missing_from_the_list(ner_finder: CompanyFinder) -> None:
+    found = ner_finder.find(["Раньше обслуживалась в Уралсибе, там ставка была выше на два процента."])[0]
+    assert [(m.name, m.surface, m.source) for m in found] == [("Уралсиб", "Уралсибе", "ner")]
+
+
+def test_ner_keeps_listed_names_and_own_company_apart(ner_finder: CompanyFinder) -> None:
+    found = ner_finder.find(["Открыла вклад в Банке Ладья, а до этого была в Почта Банке и Хоум Кредите."])[0]
+    assert [(m.name, m.own) for m in found] == [("Банк Ладья", True), ("Почта Банк", False), ("Хоум Банк", False)]
+
+
+@pytest.mark.parametrize("text", [
+    "ОПЕРАТОР!!! СОЕДИНИТЕ С ОПЕРАТОРОМ, а не с ботом",
+    "У вас по «Надёжному» восемнадцать с копейками.",
+    "Счёт ИП открыли за день, ГИБДД штраф оплатила в приложении.",
+    "Магнит на холодильник подарили в отделении",
+    "Звонили якобы из ЦБ, просили перевести деньги на безопасный счёт",
+])
+def test_ner_noise_is_not_a_company(ner_finder: CompanyFinder, text: str) -> None:
+    assert names(ner_finder, text) == []
+
+
+def test_ner_runs_once_per_text(ner_finder: CompanyFinder, monkeypatch: pytest.MonkeyPatch) -> None:
+    from scenarios.describe import companies
+
+    calls = []
+    real = companies.organisations
+    monkeypatch.setattr(companies, "organisations", lambda text: calls.append(text) or real(text))
+    finder = CompanyFinder(own=OWN)
+    text = "Перевела накопления в Уралсиб."
+    first, again = finder.find([text, text])
+    assert first == again == finder.find([text])[0] and len(calls) == 1
+    assert [m.name for m in first] == ["Уралсиб"]
