@@ -1,10 +1,25 @@
 """The kind of a scenario (choice, service, product, competitors, life), zero-shot.
 
 Each kind has a description and seed phrases (:mod:`scenarios.lang.ru.kinds`, overridable from
-config). They are embedded once with the scenario embedder; a kind's prototype is the mean of its
-seed vectors. A scenario's centroid is compared with every prototype, the similarities are scaled
-by a temperature and turned into probabilities with a softmax. Lemma cues ("посоветовать",
-"другой банк", "копить") can be added to the logits with `cue_weight`.
+config). They are embedded once with the scenario embedder; a kind's prototype is the mean vector
+of its seeds and description. The similarity of a scenario's centroid to each prototype, divided
+by a temperature, plus `cue_weight` times the share of members with a lemma cue of the kind
+("посоветовать", "другой банк", "копить"), gives the logits; a softmax makes them probabilities,
+and the top one is the kind's confidence.
+
+Measured on the demo corpus (17 gold scenarios; 434 labelled fragments, a fragment counting as
+right when its kind is one of its labels), e5 vectors, pymorphy lemmas:
+
+| variant                         | gold scenarios | 5-member samples | fragments |
+|---------------------------------|----------------|------------------|-----------|
+| embeddings only                 | 14/17          | 0.84             | 0.72      |
+| cues only                       | 14/17          | 0.85             | 0.74      |
+| embeddings + cues (the default) | 17/17          | 0.96             | 0.81      |
+
+Seeds in e5's query mode were worse (13/17, 0.70 alone); named competitors as a cue of
+"competitors" helped cues alone (16/17, 0.78) but not the combination (16/17, 0.82), so both are
+options, off by default. Seeds and cues were written from the kind definitions, not copied from the
+corpus, but by people who had read its scenario list: expect lower figures on other data.
 """
 
 from __future__ import annotations
@@ -55,7 +70,7 @@ def load_kinds(overrides: Mapping[str, Mapping[str, Any]] | None = None) -> list
     """The built-in kinds with `overrides` (`kind -> {description, seeds, cues}`) merged over them.
 
     A known kind keeps the fields an override leaves out; an unknown kind is added and then needs
-    a description and seeds.
+    seeds.
     """
     merged: dict[str, dict[str, Any]] = {name: dict(KINDS[name]) for name in KIND_NAMES}
     for name, fields in (overrides or {}).items():
@@ -77,7 +92,8 @@ class KindClassifier:
     """Scores a scenario against every kind.
 
     The default (embeddings + cues, `cue_weight=2`, `temperature=0.01`) was chosen on the demo
-    corpus, where it beat embeddings alone and cues alone (`docs`: see the module docstring).
+    corpus, where it beat embeddings alone and cues alone (see the module docstring); accuracy
+    held for `cue_weight` 1-3 and `temperature` 0.0075-0.015.
 
     Args:
         embedder: The embedder the member vectors come from; seeds are embedded with it once.
