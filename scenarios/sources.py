@@ -45,8 +45,10 @@ def find_files(paths: Iterable[str | os.PathLike[str]]) -> list[SourceFile]:
         path = Path(raw)
         if path.is_dir():
             found.extend(_walk(path))
-        elif path.exists():
+        elif path.is_file():
             found.append(SourceFile(path, str(path), _channel_of(path)))
+        elif path.exists():
+            found.append(SourceFile(path, str(path), problem="не обычный файл (канал, устройство или сокет)"))
         else:
             found.append(SourceFile(path, str(path), problem="файл или папка не найдены"))
     return found
@@ -66,7 +68,9 @@ def _walk(root: Path) -> list[SourceFile]:
             if name.startswith((".", "~$")):
                 continue
             path = Path(folder) / name
-            if path.suffix.lower() in READERS:
+            if not path.is_file():  # a FIFO would block the reader forever; a dangling link has no data
+                problems.append(SourceFile(path, str(path), problem="не обычный файл или битая ссылка"))
+            elif path.suffix.lower() in READERS:
                 found.append(SourceFile(path, str(path), _channel_of(path)))
             else:
                 problem = f"неподдерживаемый формат «{path.suffix or name}»"

@@ -124,15 +124,22 @@ class Store:
             raise StoreError(_write_error(self.path, exc)) from None
         try:
             yield self.conn
+        except sqlite3.OperationalError as exc:
+            self._rollback()
+            raise StoreError(_write_error(self.path, exc)) from None
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            self._rollback()
             raise
         else:
             try:
                 self.conn.execute("COMMIT")
             except sqlite3.OperationalError as exc:
-                self.conn.execute("ROLLBACK")
+                self._rollback()
                 raise StoreError(_write_error(self.path, exc)) from None
+
+    def _rollback(self) -> None:
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
 
     # -- small helpers -----------------------------------------------------------------------
 
@@ -181,6 +188,8 @@ def _write_error(path: Path, exc: sqlite3.OperationalError) -> str:
     text = str(exc)
     if "readonly" in text or "read-only" in text:
         return f"Хранилище {path} доступно только для чтения; запись невозможна."
+    if "disk is full" in text or "disk I/O" in text:
+        return f"Не удалось записать в хранилище {path}: закончилось место на диске или ошибка диска."
     if "locked" in text or "busy" in text:
         return f"Хранилище {path} занято другим процессом дольше {BUSY_TIMEOUT_S:.0f} с; повторите."
     return f"Ошибка записи в хранилище {path}: {text}"

@@ -1,0 +1,199 @@
+"""Mask what identifies a person before a digest leaves the building; the store keeps the original.
+
+Masked, each as a placeholder in square brackets:
+
+- phones in Russian formats (`+7 (912) 345-67-89`, `8 912 345 67 89`, `89123456789`) -> «[телефон]»;
+- e-mails -> «[e-mail]»;
+- account numbers, 20 digits, optionally in groups -> «[счёт]»;
+- card numbers, 13-19 digits, optionally in groups -> «[карта]»;
+- person names, found by natasha's NER (`PER`, loaded once per process on first use) -> «[имя]».
+
+natasha's news model also tags client speech that is not a name («Отлично», «Интервьюер») and
+banks with a name-like word («в Ладье», «у Альфы») as persons. A span is masked only where its
+words look like a name (pymorphy3 knows them as a first name, surname or patronymic, or does not
+know them at all) and are not a word of a company name (the built-in list and the companies the
+run found), so «Сбер», «Тинькофф» and the company's own name stay readable.
+
+Examples:
+    >>> Redactor(names=False).redact("Звоните +7 (912) 345-67-89 или пишите a.b@mail.ru")
+    'Звоните [телефон] или пишите [e-mail]'
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from ..describe.companies import fold, word_forms
+from ..errors import MissingDependency
+from ..lang.ru.companies import COMPANIES
+
+PHONE, EMAIL, CARD, ACCOUNT, NAME = "[телефон]", "[e-mail]", "[карта]", "[счёт]", "[имя]"
+
+_SEP = r"[ \-\u00a0]"
+#: In priority order: an earlier pattern's match wins where two overlap.
+PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (EMAIL, re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}\b")),
+    (ACCOUNT, re.compile(rf"(?<!\d)(?<!\d{_SEP})\d(?:{_SEP}?\d){{19}}(?!{_SEP}?\d)")),
+    (CARD, re.compile(rf"(?<!\d)(?<!\d{_SEP})\d(?:{_SEP}?\d){{12,18}}(?!{_SEP}?\d)")),
+    (PHONE, re.compile(
+        rf"(?<![\w+])(?<!\d{_SEP})(?:\+7|8)(?:{_SEP}*\(\s*\d{{3}}\s*\)|{_SEP}?\d{{3}}){_SEP}*\d{{3}}{_SEP}?\d{{2}}"
+        rf"{_SEP}?\d{{2}}(?!{_SEP}?\d)")),
+)
+_NAME_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+_INITIAL = re.compile(r"[А-ЯЁA-Z]\.")
+_NAME_TAGS = {"Name", "Surn", "Patr"}
+
+
+@dataclass(frozen=True)
+class Span:
+    """A masked piece of text: `text[start:end]` becomes `placeholder`."""
+
+    start: int
+    end: int
+    placeholder: str
+
+
+class Redactor:
+    """Finds and masks personal data in Russian text.
+
+    Args:
+        companies: Company names besides the built-in list whose words are never masked as names
+            (e.g. the companies a run found, the own company).
+        names: Mask person names with natasha's NER (off: only the patterns).
+    """
+
+    def __init__(self, companies: Iterable[str] = (), *, names: bool = True) -> None:
+        self.names = names
+        protected: set[str] = set()
+        for name, aliases in [*COMPANIES.items(), *((c, ()) for c in companies)]:
+            for alias in (name, *aliases):
+                for word in _NAME_WORD.findall(alias):
+                    protected |= word_forms(word)
+        self._protected = frozenset(protected)
+        self._cache: dict[str, list[Span]] = {}
+
+    def spans(self, text: str) -> list[Span]:
+        """What to mask in `text`, in order of position, never overlapping."""
+        if text not in self._cache:
+            found: list[Span] = []
+            for placeholder, pattern in PATTERNS:
+                for m in pattern.finditer(text):
+                    _add(found, Span(m.start(), m.end(), placeholder))
+            if self.names and re.search(r"[А-ЯЁ]", text):
+                for start, end in self._names(text):
+                    _add(found, Span(start, end, NAME))
+            self._cache[text] = sorted(found, key=lambda s: s.start)
+        return self._cache[text]
+
+    def redact(self, text: str) -> str:
+        """`text` with every span masked."""
+        return apply(text, self.spans(text))
+
+    def _names(self, text: str) -> list[tuple[int, int]]:
+        out = []
+        for start, end in persons(text):
+            out.extend(self._name_runs(text, start, end))
+        return out
+
+    def _name_runs(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
+        """Runs of name-like words inside an NER span («Станислав: Здравствуйте» -> «Станислав»)."""
+        runs: list[list[int]] = []
+        for m in _NAME_WORD.finditer(text, start, end):
+            word = m.group()
+            initial = _INITIAL.match(text, m.start())
+            if initial and runs and text[runs[-1][1]:m.start()].strip() == "":
+                runs[-1][1] = initial.end()  # «Захарова П.»
+                continue
+            if not self._is_name(word):
+                runs.append([-1, -1])
+                continue
+            if runs and runs[-1][0] >= 0 and text[runs[-1][1]:m.start()].strip() == "":
+                runs[-1][1] = m.end()
+            else:
+                runs.append([m.start(), m.end()])
+        return [(s, e) for s, e in runs if s >= 0]
+
+    def _is_name(self, word: str) -> bool:
+        if not word[0].isupper() or fold(word) in self._protected:
+            return False
+        from ..lang.ru.lemmatizer import morph_analyzer
+
+        morph = morph_analyzer()
+        if not morph.word_is_known(word.lower()):
+            return len(word) > 2 and not word.isupper()
+        return any(_NAME_TAGS & set(map(str, p.tag.grammemes)) for p in morph.parse(word))
+
+
+def _add(found: list[Span], span: Span) -> None:
+    if not any(s.start < span.end and span.start < s.end for s in found):
+        found.append(span)
+
+
+def apply(text: str, spans: list[Span]) -> str:
+    """`text` with `spans` (sorted, not overlapping) replaced by their placeholders."""
+    pieces: list[str] = []
+    cursor = 0
+    for span in spans:
+        pieces.append(text[cursor:span.start])
+        pieces.append(span.placeholder)
+        cursor = span.end
+    pieces.append(text[cursor:])
+    return "".join(pieces)
+
+
+def map_span(spans: list[Span], start: int, end: int) -> tuple[int, int]:
+    """Where `text[start:end]` lies once `spans` are masked, widened to whole placeholders."""
+    return _shift(spans, start, at_end=False), _shift(spans, end, at_end=True)
+
+
+def _shift(spans: list[Span], offset: int, *, at_end: bool) -> int:
+    shift = 0
+    for span in spans:
+        grow = len(span.placeholder) - (span.end - span.start)
+        if span.end <= offset:
+            shift += grow
+        elif span.start < offset:  # inside a masked span: snap to its edge
+            return span.start + shift + (len(span.placeholder) if at_end else 0)
+        else:
+            break
+    return offset + shift
+
+
+@cache
+def _natasha() -> tuple[Any, Any, Any]:
+    """natasha's `Doc`, segmenter and news NER, loaded once per process."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # natasha's pymorphy2 imports the deprecated pkg_resources
+        try:
+            from natasha import Doc, NewsEmbedding, NewsNERTagger, Segmenter
+        except ImportError:
+            raise MissingDependency(
+                "Чтобы скрывать имена, нужен пакет natasha: pip install natasha (или --no-redact)") from None
+        return Doc, Segmenter(), NewsNERTagger(NewsEmbedding())
+
+
+def persons(text: str) -> list[tuple[int, int]]:
+    """The `PER` spans natasha finds in `text`."""
+    doc_class, segmenter, ner = _natasha()
+    doc = doc_class(text)
+    doc.segment(segmenter)
+    doc.tag_ner(ner)
+    return [(s.start, s.stop) for s in doc.spans if s.type == "PER"]
+
+
+_default: Redactor | None = None
+
+
+def redact(text: str, *, names: bool = True) -> str:
+    """Mask phones, e-mails, card and account numbers and (with `names`) person names in `text`."""
+    global _default
+    if not names:
+        return Redactor(names=False).redact(text)
+    if _default is None:
+        _default = Redactor()
+    return _default.redact(text)

@@ -1,0 +1,110 @@
+"""Russian words a digest needs: channel names, months, plurals, dates, percentages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ..overview import KIND_NAMES
+
+#: channel -> (name as a heading, "в <prepositional>" for sentences)
+CHANNELS: dict[str, tuple[str, str]] = {
+    "call": ("звонки", "в звонках"),
+    "review": ("отзывы", "в отзывах"),
+    "interview": ("интервью", "в интервью"),
+    "chat": ("чаты", "в чатах"),
+    "email": ("письма", "в письмах"),
+    "survey": ("опросы", "в опросах"),
+    "note": ("заметки", "в заметках"),
+    "social": ("соцсети", "в соцсетях"),
+    "meeting": ("встречи", "на встречах"),
+}
+#: channel -> the singular for a quote's source line
+CHANNEL_ONE = {"call": "звонок", "review": "отзыв", "interview": "интервью", "chat": "чат", "email": "письмо",
+               "survey": "опрос", "note": "заметка", "social": "соцсети", "meeting": "встреча"}
+
+MONTHS_GENITIVE = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
+                   "октября", "ноября", "декабря")
+MONTHS_SHORT = ("янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек")
+
+
+def kind_name(kind: str | None) -> str:
+    """Russian heading of a kind; scenarios without one go under «Другое»."""
+    return KIND_NAMES.get(kind or "", "Другое")
+
+
+def channel_name(channel: str | None, *, one: bool = False) -> str:
+    """A channel as people say it: «звонки» (or «звонок» with `one`); unknown channels as they are."""
+    if not channel:
+        return ""
+    if one:
+        return CHANNEL_ONE.get(channel, channel)
+    return CHANNELS.get(channel, (channel, ""))[0]
+
+
+def segment_phrase(field: str, value: str) -> str:
+    """Where a segment's stories come from, for a sentence: «в звонках», «среди историй с rating = 1»."""
+    if field == "channel" and value in CHANNELS:
+        return CHANNELS[value][1]
+    if field == "source":
+        return f"в источнике «{value}»"
+    return f"среди историй с {field} = {value}"
+
+
+def segment_label(field: str, value: str) -> str:
+    """A segment as a table heading."""
+    if field == "channel":
+        return channel_name(value).capitalize() or value
+    return value
+
+
+def plural(n: int, forms: tuple[str, str, str]) -> str:
+    """`n` with the right Russian form: plural(3, ("история", "истории", "историй")) -> "3 истории"."""
+    tail = n % 100
+    if 11 <= tail <= 14:
+        form = forms[2]
+    elif n % 10 == 1:
+        form = forms[0]
+    elif 2 <= n % 10 <= 4:
+        form = forms[1]
+    else:
+        form = forms[2]
+    return f"{n:,}".replace(",", "\u202f") + f" {form}"
+
+
+STORIES = ("история", "истории", "историй")
+CLIENTS = ("клиент", "клиента", "клиентов")
+SCENARIOS = ("сценарий", "сценария", "сценариев")
+
+
+def date_label(value: str | dt.date | None, *, year: bool = True) -> str:
+    """«18 февраля 2026» from an ISO date; anything else as it is."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    text = f"{value.day} {MONTHS_GENITIVE[value.month - 1]}"
+    return f"{text} {value.year}" if year else text
+
+
+def period_label(start: dt.date, end: dt.date) -> str:
+    """«24 августа – 20 ноября 2026» (the year once when both ends share it)."""
+    return f"{date_label(start, year=start.year != end.year)} – {date_label(end)}"
+
+
+def month_label(month: str) -> str:
+    """«окт 2026» from `2026-10`."""
+    year, number = month.split("-")
+    return f"{MONTHS_SHORT[int(number) - 1]} {year}"
+
+
+def percent(share: float) -> str:
+    """A share as people read it: 12%, 0.4% for small ones, 0% for none."""
+    if share <= 0:
+        return "0%"
+    value = share * 100
+    if value < 1:
+        return f"{value:.1f}%".replace(".", ",")
+    return f"{value:.0f}%"
