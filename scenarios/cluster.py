@@ -53,6 +53,7 @@ class RunReport:
     unassigned: int
     kept_ids: int
     seconds: float
+    reused: bool = False
 
     @property
     def unassigned_share(self) -> float:
@@ -60,15 +61,23 @@ class RunReport:
 
 
 def cluster(
-    store: Store, clusterer: Clusterer, *, options: ClusterOptions | None = None, embedder_id: str | None = None
+    store: Store, clusterer: Clusterer, *, options: ClusterOptions | None = None, embedder_id: str | None = None,
+    force: bool = False,
 ) -> RunReport:
-    """Cluster every embedded fragment into scenarios and store the run."""
+    """Cluster every embedded fragment into scenarios and store the run.
+
+    When the latest run already used this embedder, these parameters and exactly these fragments,
+    it is returned as is (`reused=True`): re-running a step never duplicates it. `force` re-runs.
+    """
     options = options or ClusterOptions()
     embedder_id = embedder_id or active(store, "embedder")
     if not embedder_id:
         raise ScenariosError("Нет эмбеддингов: сначала выполните scenarios embed.")
     start = time.perf_counter()
     hashes, vectors = _fragment_vectors(store, embedder_id)
+    config = run_config(clusterer, options)
+    if not force and (same := _same_as_latest(store, embedder_id, config, hashes)):
+        return same
     hashes, vectors, chatter = _without_chatter(store, hashes, vectors, options.min_words)
     if len(hashes) < 2:
         raise ScenariosError("Слишком мало фрагментов для кластеризации: добавьте истории.")
@@ -85,6 +94,23 @@ def cluster(
     run_id = _write_run(store, run, time.perf_counter() - start, chatter)
     unassigned = int((labels == -1).sum())
     return RunReport(run_id, len(hashes), len(set(run.ids)), unassigned, kept, time.perf_counter() - start)
+
+
+def run_config(clusterer: Clusterer, options: ClusterOptions) -> str:
+    """The run's parameters as stored (canonical JSON), so two runs can be compared."""
+    return json.dumps({"clusterer": {"name": clusterer.name, **clusterer.config}, **options.config}, sort_keys=True)
+
+
+def _same_as_latest(store: Store, embedder_id: str, config: str, hashes: list[str]) -> RunReport | None:
+    latest = store.query("SELECT * FROM runs ORDER BY id DESC LIMIT 1")
+    if not latest or latest[0]["embedder"] != embedder_id or latest[0]["config"] != config:
+        return None
+    run = latest[0]
+    members = store.conn.execute("SELECT hash, pass FROM memberships WHERE run_id = ?", (run["id"],)).fetchall()
+    if any(p == "new" for _, p in members) or {h for h, _ in members} != set(hashes):
+        return None
+    return RunReport(run["id"], run["fragments"], run["scenarios"], run["unassigned"], run["scenarios"], 0.0,
+                     reused=True)
 
 
 def _fragment_vectors(store: Store, embedder_id: str) -> tuple[list[str], np.ndarray]:
@@ -165,8 +191,8 @@ def _stable_ids(
         # Match against the previous run's clusters as found (`origin`), before people merged them,
         # so a cluster merged by hand is recognised again and the merge re-applied.
         old_members: dict[str, set[str]] = {}
-        for origin, h in store.conn.execute(
-                "SELECT origin, hash FROM memberships WHERE run_id = ? AND pass = 'core' AND origin IS NOT NULL", (run,)):
+        core = "SELECT origin, hash FROM memberships WHERE run_id = ? AND pass = 'core' AND origin IS NOT NULL"
+        for origin, h in store.conn.execute(core, (run,)):
             old_members.setdefault(origin, set()).add(h)
         hash_index = {h: i for i, h in enumerate(hashes)}
         for c in range(k):
@@ -211,7 +237,6 @@ class _Run:
 
 
 def _write_run(store: Store, run: _Run, seconds: float, chatter: list[str]) -> int:
-    config = {"clusterer": {"name": run.clusterer.name, **run.clusterer.config}, **run.options.config}
     has_core = run.core.max() >= 0
     centres = centroids(run.vectors, run.core) if has_core else np.zeros((0, run.vectors.shape[1]))
     space_centres = centroids(run.space, run.core) if has_core else np.zeros((0, run.space.shape[1]))
@@ -220,7 +245,7 @@ def _write_run(store: Store, run: _Run, seconds: float, chatter: list[str]) -> i
         cursor = conn.execute(
             "INSERT INTO runs (embedder, clusterer, config, fragments, scenarios, unassigned, seconds, created_at, "
             "space) VALUES (?,?,?,?,?,?,?,?,?)",
-            (run.embedder_id, run.clusterer.name, json.dumps(config, sort_keys=True), len(run.hashes),
+            (run.embedder_id, run.clusterer.name, run_config(run.clusterer, run.options), len(run.hashes),
              len(scenario_ids), int((run.labels == -1).sum()), seconds, now(), run.projection.to_bytes()),
         )
         run_id = int(cursor.lastrowid or 0)

@@ -65,9 +65,8 @@ def merge(store: Store, source_id: str, target_id: str) -> None:
     with store.transaction() as conn:
         conn.execute("UPDATE memberships SET scenario_id = ? WHERE run_id = ? AND scenario_id = ?",
                      (target_id, run_id, source_id))
-        for table in ("scenarios", "quotes", "mentions"):
-            conn.execute(f"DELETE FROM {table} WHERE run_id = ? AND {'id' if table == 'scenarios' else 'scenario_id'} = ?",
-                         (run_id, source_id))
+        for table, column in (("scenarios", "id"), ("quotes", "scenario_id"), ("mentions", "scenario_id")):
+            conn.execute(f"DELETE FROM {table} WHERE run_id = ? AND {column} = ?", (run_id, source_id))
         conn.execute("UPDATE curation SET merged_into = ? WHERE merged_into = ?", (target_id, source_id))
         conn.execute("UPDATE runs SET scenarios = scenarios - 1, described_at = NULL WHERE id = ?", (run_id,))
         update_sizes(conn, run_id)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .cluster import ClusterOptions, cluster
-from .clusterers import clusterers
+from .clusterers import Clusterer, clusterers
 from .config import Config
 from .describe.stage import DescribeOptions, describe
 from .embed import embed
@@ -59,29 +59,36 @@ def run(store: Store, config: Config, paths: Iterable[str | Path] = (), *,
     name, params = config.component("embedder")
     embedder = create_embedder(name, **params)
     finished("embed", embed(store, embedder, progress=bar("embed")))
-    if needs_clustering(store, embedder.id):
-        name, params = config.component("clusterer")
-        section = config.section("cluster")
-        options = ClusterOptions(representation=Representation(**section.get("representation", {})),
-                                 assign_threshold=section.get("assign_threshold", ClusterOptions.assign_threshold))
-        finished("cluster", cluster(store, clusterers.create(name, **params), options=options, embedder_id=embedder.id))
+    clusterer, options = cluster_setup(config)
+    clustered = cluster(store, clusterer, options=options, embedder_id=embedder.id)
+    if not clustered.reused:
+        finished("cluster", clustered)
     if needs_description(store):
         finished("describe", describe(store, embedder, options=describe_options(config), progress=bar("describe")))
     return report
 
 
-def needs_clustering(store: Store, embedder_id: str) -> bool:
-    """True when there is no run on this embedder's vectors, or fragments changed since the last."""
-    latest = store.query("SELECT id, embedder FROM runs ORDER BY id DESC LIMIT 1")
-    if not latest or latest[0]["embedder"] != embedder_id:
-        return True
-    changed = store.conn.execute(
-        """SELECT EXISTS (SELECT 1 FROM vectors v WHERE v.embedder = ?
-                          AND v.hash IN (SELECT hash FROM fragments)
-                          AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.run_id = ? AND m.hash = v.hash))""",
-        (embedder_id, latest[0]["id"]),
-    ).fetchone()[0]
-    return bool(changed)
+def cluster_setup(
+    config: Config, clusterer: str | None = None, *, min_cluster_size: int | None = None,
+    assign_threshold: float | None = None, pca_dims: int | None = None,
+) -> tuple[Clusterer, ClusterOptions]:
+    """Clusterer and run options from `[clusterer]` and `[cluster]`, overridden by CLI flags.
+
+    `assign_threshold=0` turns the second pass off; `pca_dims=0` keeps all dimensions.
+    """
+    name, params = config.component("clusterer", clusterer)
+    if min_cluster_size is not None:
+        params["min_cluster_size"] = min_cluster_size
+    section = config.section("cluster")
+    representation = Representation(**section.get("representation", {}))
+    if pca_dims is not None:
+        representation = Representation(center=representation.center, pca_dims=pca_dims or None)
+    threshold = section.get("assign_threshold", ClusterOptions.assign_threshold)
+    if assign_threshold is not None:
+        threshold = assign_threshold or None
+    options = ClusterOptions(representation=representation, assign_threshold=threshold,
+                             min_words=section.get("min_words", ClusterOptions.min_words))
+    return clusterers.create(name, **params), options
 
 
 def needs_description(store: Store) -> bool:

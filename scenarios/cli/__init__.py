@@ -29,4 +29,4 @@ def main() -> None:
     cli(prog_name="scenarios")
 
 
-from . import browse, ingest, pipeline_commands, scenario_commands, stages  # noqa: E402,F401  (commands register themselves on `cli`)
+from . import browse, digest_commands, ingest, pipeline_commands, scenario_commands, stages, web_commands  # noqa: E402,F401  (commands register themselves on `cli`)

@@ -5,32 +5,15 @@ from __future__ import annotations
 import click
 
 from ..assign import assign
-from ..cluster import ClusterOptions, cluster
-from ..clusterers import clusterers
+from ..cluster import cluster
 from ..config import load_config
 from ..curate import hide, merge, pin_quote, rename
+from ..describe.stage import describe
+from ..embedders import create_embedder
 from ..evaluate import evaluate, read_gold, story_scenarios
-from ..represent import Representation
+from ..pipeline import cluster_setup, describe_options
 from . import cli
 from ._common import config_option, console, err_console, open_store, print_json, store_option
-
-
-def cluster_options(config_path: str | None, name: str | None, min_cluster_size: int | None,
-                    assign_threshold: float | None, pca_dims: int | None) -> tuple:
-    """Clusterer and run options from the config file's [clusterer] and [cluster], then flags."""
-    config = load_config(config_path)
-    clusterer_name, params = config.component("clusterer", name)
-    if min_cluster_size is not None:
-        params["min_cluster_size"] = min_cluster_size
-    section = config.section("cluster")
-    representation = Representation(**section.get("representation", {}))
-    if pca_dims is not None:
-        representation = Representation(center=representation.center, pca_dims=pca_dims or None)
-    threshold = section.get("assign_threshold", ClusterOptions.assign_threshold)
-    if assign_threshold is not None:
-        threshold = assign_threshold if assign_threshold > 0 else None
-    options = ClusterOptions(representation=representation, assign_threshold=threshold)
-    return clusterers.create(clusterer_name, **params), options
 
 
 @cli.command("cluster")
@@ -42,8 +25,9 @@ def cluster_options(config_path: str | None, name: str | None, min_cluster_size:
 @click.option("--assign-threshold", type=float, help="Second pass: give an outlier to its nearest scenario at "
               "this cosine or more; 0 turns the pass off [default: 0.35].")
 @click.option("--pca-dims", type=click.IntRange(0), help="Dimensions kept before clustering; 0 = none [default: 50].")
+@click.option("--force", is_flag=True, help="Cluster again even if nothing changed since the latest run.")
 def cluster_command(db_path: str, config_path: str | None, clusterer: str | None, min_cluster_size: int | None,
-                    assign_threshold: float | None, pca_dims: int | None) -> None:
+                    assign_threshold: float | None, pca_dims: int | None, force: bool) -> None:
     """Cluster embedded fragments into scenarios (a new run; older runs stay readable).
 
     Deterministic: the same fragments give the same scenarios in any input order. Scenarios that
@@ -55,15 +39,41 @@ def cluster_command(db_path: str, config_path: str | None, clusterer: str | None
         scenarios cluster --min-cluster-size 20
         scenarios cluster --clusterer kmeans   # with n_clusters in scenarios.toml [clusterer]
     """
-    model, options = cluster_options(config_path, clusterer, min_cluster_size, assign_threshold, pca_dims)
+    model, options = cluster_setup(load_config(config_path), clusterer, min_cluster_size=min_cluster_size,
+                                   assign_threshold=assign_threshold, pca_dims=pca_dims)
     with open_store(db_path, create=False) as store:
         err_console.print("Кластеризация…")
-        report = cluster(store, model, options=options)
+        report = cluster(store, model, options=options, force=force)
+    if report.reused:
+        console.print(f"Ничего не изменилось с прогона {report.run_id}: {report.scenarios} сценариев "
+                      "(--force, чтобы кластеризовать заново).")
+        return
     console.print(
         f"Прогон {report.run_id}: {report.scenarios} сценариев из {report.fragments} фрагментов за "
         f"{report.seconds:.1f} с; без сценария: {report.unassigned} ({report.unassigned_share:.0%}); "
         f"сохранили id прошлого прогона: {report.kept_ids}."
     )
+
+
+@cli.command("describe")
+@store_option
+@config_option
+@click.option("--embedder", "-e", help="The embedder the run was built on [default: the config file's].")
+def describe_command(db_path: str, config_path: str | None, embedder: str | None) -> None:
+    """Give every scenario of the latest run a label, a kind, quotes and company mentions.
+
+    Re-running replaces the description (curated names and pinned quotes are kept).
+
+    \b
+    Example:
+        scenarios describe --config corpus/scenarios.toml
+    """
+    config = load_config(config_path)
+    name, params = config.component("embedder", embedder)
+    model = create_embedder(name, **params)
+    with open_store(db_path, create=False) as store:
+        report = describe(store, model, options=describe_options(config))
+    console.print(f"Прогон {report.run_id}: описано сценариев {report.scenarios} за {report.seconds:.1f} с.")
 
 
 @cli.command("assign")

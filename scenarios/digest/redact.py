@@ -45,8 +45,15 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         rf"{_SEP}?\d{{2}}(?!{_SEP}?\d)")),
 )
 _NAME_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
-_INITIAL = re.compile(r"[А-ЯЁA-Z]\.")
+_INITIAL = re.compile(r"[А-ЯЁA-Z]\.(?!\w)")
+_TOKEN = re.compile(r"[А-ЯЁA-Z]\.(?!\w)|[^\W\d_]+(?:-[^\W\d_]+)*")
+_BEFORE = re.compile(r"([^\W\d_]+) +$")
+_AFTER = re.compile(r" +([А-ЯЁA-Z]\.(?: ?[А-ЯЁA-Z]\.)?(?!\w)|[^\W\d_]+)")
 _NAME_TAGS = {"Name", "Surn", "Patr"}
+_GREETING = r"(?:здравствуйте|добрый (?:день|вечер)|доброе утро|спасибо|до свидания|привет)"
+_VOCATIVE = re.compile(
+    r"(?:(?:^|[\n:—–-]|[.!?] ) *(?P<a>[А-ЯЁ][а-яё]+)(?=[,!] )"
+    rf"|(?i:{_GREETING}), (?P<b>[А-ЯЁ][а-яё]+)(?=[,.!?]))", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -98,35 +105,69 @@ class Redactor:
         out = []
         for start, end in persons(text):
             out.extend(self._name_runs(text, start, end))
+        for m in _VOCATIVE.finditer(text):
+            # NER misses names said to someone in dialogue: «Роман, здравствуйте», «Спасибо, Вера».
+            word = m.group("a") or m.group("b")
+            start = m.start("a") if m.group("a") else m.start("b")
+            if self._weight(word) == "name" or self._first_name(word):
+                out.extend(self._name_runs(text, start, start + len(word)))
         return out
 
+    def _first_name(self, word: str) -> bool:
+        from ..lang.ru.lemmatizer import morph_analyzer
+
+        return fold(word) not in self._protected and any(
+            "Name" in p.tag for p in morph_analyzer().parse(word))
+
     def _name_runs(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
-        """Runs of name-like words inside an NER span («Станислав: Здравствуйте» -> «Станислав»)."""
-        runs: list[list[int]] = []
-        for m in _NAME_WORD.finditer(text, start, end):
-            word = m.group()
-            initial = _INITIAL.match(text, m.start())
-            if initial and runs and text[runs[-1][1]:m.start()].strip() == "":
-                runs[-1][1] = initial.end()  # «Захарова П.»
+        """Runs of name-like words in an NER span and its neighbours.
+
+        «Станислав: Здравствуйте» -> «Станислав»; «П.» after «Захарова» -> «Захарова П.». A run
+        needs a word pymorphy3 knows as a name; words it does not know («Ахмед-оглы») join a run
+        but do not make one, so brands NER takes for people («Хонор», «Самсунг») stay.
+        """
+        start, end = self._widen(text, start, end)
+        runs: list[list[int]] = []  # [start, end, name words, initials]
+        previous = False
+        for m in _TOKEN.finditer(text, start, end):
+            weight = self._weight(m.group())
+            if weight is None:
+                previous = False
                 continue
-            if not self._is_name(word):
-                runs.append([-1, -1])
-                continue
-            if runs and runs[-1][0] >= 0 and text[runs[-1][1]:m.start()].strip() == "":
+            if previous and text[runs[-1][1]:m.start()].isspace():
                 runs[-1][1] = m.end()
             else:
-                runs.append([m.start(), m.end()])
-        return [(s, e) for s, e in runs if s >= 0]
+                runs.append([m.start(), m.end(), 0, 0])
+            runs[-1][2] += weight == "name"
+            runs[-1][3] += weight == "initial"
+            previous = True
+        return [(s, e) for s, e, names, initials in runs if names or initials >= 2]
 
-    def _is_name(self, word: str) -> bool:
-        if not word[0].isupper() or fold(word) in self._protected:
-            return False
+    def _widen(self, text: str, start: int, end: int) -> tuple[int, int]:
+        before = _BEFORE.search(text, max(0, start - 40), start)
+        if before and self._weight(before.group(1)) == "name":
+            start = before.start(1)
+        after = _AFTER.match(text, end)
+        if after and self._weight(after.group(1)) in ("name", "initial"):
+            end = after.end(1)
+        return start, end
+
+    def _weight(self, token: str) -> str | None:
+        """"name" (a first name, surname or patronymic), "initial", "unknown" or None (not a name)."""
+        if _INITIAL.fullmatch(token) or re.fullmatch(r"(?:[А-ЯЁ]\. ?){2}", token):
+            return "initial"
+        if len(token) < 2 or not token[0].isupper():
+            return None
+        if any(fold(part) in self._protected for part in token.split("-")):
+            return None
         from ..lang.ru.lemmatizer import morph_analyzer
 
         morph = morph_analyzer()
-        if not morph.word_is_known(word.lower()):
-            return len(word) > 2 and not word.isupper()
-        return any(_NAME_TAGS & set(map(str, p.tag.grammemes)) for p in morph.parse(word))
+        parses = morph.parse(token)
+        if not morph.word_is_known(token.lower()):
+            top = set(map(str, parses[0].tag.grammemes)) if parses else set()
+            return "name" if _NAME_TAGS & top else "unknown"
+        return "name" if any(_NAME_TAGS & set(map(str, p.tag.grammemes)) for p in parses) else None
 
 
 def _add(found: list[Span], span: Span) -> None:
@@ -166,7 +207,7 @@ def _shift(spans: list[Span], offset: int, *, at_end: bool) -> int:
 
 @cache
 def _natasha() -> tuple[Any, Any, Any]:
-    """natasha's `Doc`, segmenter and news NER, loaded once per process."""
+    """The `Doc` class, segmenter and news NER of natasha, loaded once per process."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # natasha's pymorphy2 imports the deprecated pkg_resources
         try:

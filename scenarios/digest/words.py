@@ -57,23 +57,42 @@ def segment_label(field: str, value: str) -> str:
     return value
 
 
-def plural(n: int, forms: tuple[str, str, str]) -> str:
-    """`n` with the right Russian form: plural(3, ("история", "истории", "историй")) -> "3 истории"."""
+def word(n: int, forms: tuple[str, str, str]) -> str:
+    """The Russian form of a noun after `n`.
+
+    Examples:
+        >>> word(3, ("история", "истории", "историй"))
+        'истории'
+    """
     tail = n % 100
     if 11 <= tail <= 14:
-        form = forms[2]
-    elif n % 10 == 1:
-        form = forms[0]
-    elif 2 <= n % 10 <= 4:
-        form = forms[1]
-    else:
-        form = forms[2]
-    return f"{n:,}".replace(",", "\u202f") + f" {form}"
+        return forms[2]
+    if n % 10 == 1:
+        return forms[0]
+    if 2 <= n % 10 <= 4:
+        return forms[1]
+    return forms[2]
+
+
+def number(n: int) -> str:
+    """12 345 with a narrow no-break space between thousands."""
+    return f"{n:,}".replace(",", "\u202f")
+
+
+def plural(n: int, forms: tuple[str, str, str]) -> str:
+    """`n` with the right Russian form of a noun.
+
+    Examples:
+        >>> plural(3, ("история", "истории", "историй"))
+        '3 истории'
+    """
+    return f"{number(n)} {word(n, forms)}"
 
 
 STORIES = ("история", "истории", "историй")
 CLIENTS = ("клиент", "клиента", "клиентов")
 SCENARIOS = ("сценарий", "сценария", "сценариев")
+CHANNELS_WORD = ("канал", "канала", "каналов")
 
 
 def date_label(value: str | dt.date | None, *, year: bool = True) -> str:

@@ -1,9 +1,9 @@
 """Re-clustering in a background thread, one job at a time, with progress the page polls.
 
 The job opens its own store (SQLite connections stay in the thread that made them) and runs
-`pipeline.run`. Stories pasted through the page were already assigned to the existing scenarios,
-which `run` counts as up to date; when fragments arrived since the last clustering and `run` did
-not cluster, the job clusters and describes explicitly, because a person asked for it.
+`pipeline.run`. Stories pasted through the page were already assigned to the existing scenarios;
+when fragments arrived since the last clustering and `run` still reused the latest run (it does
+when none of them found a scenario), the job re-clusters anyway, because a person asked for it.
 """
 
 from __future__ import annotations
@@ -15,14 +15,12 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from ..cluster import ClusterOptions, cluster
-from ..clusterers import clusterers
+from ..cluster import cluster
 from ..config import Config
 from ..describe.stage import describe
 from ..embedders import create_embedder
 from ..errors import ScenariosError
-from ..pipeline import describe_options, run
-from ..represent import Representation
+from ..pipeline import cluster_setup, describe_options, run
 from ..store import Store
 from .queries import pending_fragments
 
@@ -138,12 +136,8 @@ class Recluster:
         """Cluster and describe now, with the same components and options as `pipeline.run`."""
         name, params = self.config.component("embedder")
         embedder = create_embedder(name, **params)
-        name, params = self.config.component("clusterer")
-        section = self.config.section("cluster")
-        options = ClusterOptions(representation=Representation(**section.get("representation", {})),
-                                 assign_threshold=section.get("assign_threshold", ClusterOptions.assign_threshold))
+        clusterer, options = cluster_setup(self.config)
         self._update(stage="cluster", done=0, total=None)
-        self._stage_done("cluster", cluster(store, clusterers.create(name, **params), options=options,
-                                            embedder_id=embedder.id))
+        self._stage_done("cluster", cluster(store, clusterer, options=options, embedder_id=embedder.id, force=True))
         self._stage_done("describe", describe(store, embedder, options=describe_options(self.config),
                                               progress=self._progress("describe")))

@@ -10,6 +10,7 @@ from ..browse import get_story
 from ..errors import NotFound
 from ..overview import scenarios_of
 from .app import get_store
+from .digest_page import digest_cache
 from .labels import KIND_ORDER, PASS_NAMES, colour_of
 from .marks import Mark, quote_span, turn_views
 from .queries import fragments_of_scenario, memberships_of_story, merged_into, run_info, scenario_tags
@@ -20,19 +21,10 @@ bp = Blueprint("pages", __name__)
 @bp.get("/")
 def digest() -> str | Response:
     """The digest of the latest run, with the page's navigation on top."""
-    try:
-        from ..digest import DigestOptions, build_digest, render_html
-    except ImportError:
-        return render_template("message.html", title="Дайджест", active="digest",
-                               message="Дайджест ещё не собран в этой версии scenarios. "
-                                       "Сценарии можно посмотреть на странице «Сценарии».")
     store = get_store()
     if run_info(store) is None:
         return _no_scenarios("digest")
-    digest = build_digest(store, DigestOptions())
-    html = render_html(digest, story_url=lambda story_id, start, end: url_for(
-        "pages.story", story_id=story_id, start=start, end=end, _anchor="quote"))
-    return with_nav(html)
+    return with_nav(digest_cache().page(store))
 
 
 def with_nav(html: str) -> str:

@@ -1,0 +1,318 @@
+"""`build_digest`: the latest run's scenarios as leadership reads them, quotes first, numbers second.
+
+Starts from :func:`scenarios.overview.scenarios_of` (curated names, kinds, quotes, companies) and
+adds what a digest needs on top: sizes within the chosen channel, a monthly trend, the share of
+stories in the current period against the previous one (growing and new scenarios), segments,
+a fragment map, and the redacted text of every quoted story for the appendix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import NotFound
+from ..overview import KIND_ORDER, ScenarioView, scenarios_of
+from ..store import Store
+from .fragmap import fragment_map
+from .model import (
+    AppendixStory,
+    Company,
+    Digest,
+    DigestOptions,
+    KindSection,
+    Mark,
+    Period,
+    Quote,
+    ScenarioDigest,
+)
+from .redact import Redactor, Span, apply, map_span
+from .segments import segment_table
+from .words import kind_name
+
+NO_RUN = "Сценариев ещё нет: выполните scenarios run (загрузка, эмбеддинги, кластеризация, описание)."
+NOT_DESCRIBED = "Сценарии последнего прогона ещё не описаны: выполните scenarios run."
+
+
+@dataclass(frozen=True)
+class StoryRow:
+    """What the digest needs of a story besides its text."""
+
+    id: str
+    date: dt.date | None
+    channel: str | None
+    source: str | None
+    client: str | None
+    title: str | None
+    external_id: str | None
+    metadata: str | None
+
+    def field(self, name: str) -> str | None:
+        """The story's value of a segment field: `channel`, `source` or a metadata key."""
+        if name in ("channel", "source"):
+            return getattr(self, name)
+        value = json.loads(self.metadata).get(name) if self.metadata else None
+        return None if value in (None, "") else str(value)
+
+
+def build_digest(store: Store, options: DigestOptions | None = None) -> Digest:
+    """Build the digest of a run (default: the latest) as plain data for the renderers.
+
+    Raises:
+        NotFound: No run yet, an unknown run, channel or kind.
+        ConfigError: A segment field no story has.
+    """
+    options = options or DigestOptions()
+    run = _run(store, options.run_id)
+    _check_kind(options.kind)
+    stories = _stories(store)
+    scope = _scope(stories, options.channel)
+    views = [v for v in scenarios_of(store, run["id"]) if not options.kind or v.kind == options.kind]
+    members = _members(store, run["id"])
+
+    dates = sorted(d for s in scope.values() if (d := s.date) is not None)
+    current, previous = _periods(dates, options.period_days)
+    months = _months(dates)
+    current_total = sum(1 for s in scope.values() if s.date in current) if current else 0
+    previous_total = sum(1 for s in scope.values() if s.date in previous) if previous else 0
+
+    scenarios: list[ScenarioDigest] = []
+    for view in views:
+        own = [scope[i] for i in sorted(members.get(view.id, ())) if i in scope]
+        if not own:
+            continue
+        scenario = _scenario(view, own, len(scope), months, current, previous, current_total, previous_total,
+                             options)
+        scenarios.append(scenario)
+
+    quoted = _quotes(store, run["id"], views, scenarios, scope, current, options)
+    appendix = _redact(store, run["id"], scenarios, quoted, stories, options)
+    sections = _sections(scenarios, options.top)
+    shown = [s for section in sections for s in section.scenarios]
+
+    digest = Digest(
+        options=options, run_id=run["id"], embedder=run["embedder"], total_stories=len(scope),
+        total_clients=len({s.client or s.id for s in scope.values()}),
+        channels=sorted({s.channel for s in scope.values() if s.channel}), months=months,
+        current=current, previous=previous, current_stories=current_total, previous_stories=previous_total,
+        sections=sections,
+        biggest=[s.id for s in sorted(shown, key=lambda s: (-s.stories, s.id))[:options.biggest]],
+        growing=[s.id for s in sorted((s for s in shown if s.growing), key=lambda s: (-(s.growth or 0), s.id))],
+        new=[s.id for s in sorted((s for s in shown if s.new), key=lambda s: (-s.current, s.id))],
+        appendix=appendix if options.appendix else [],
+    )
+    if options.by:
+        digest.segments = segment_table(options.by, scope, {s.id: members.get(s.id, set()) for s in shown}, shown)
+    digest.map = fragment_map(store, run["id"], run["embedder"], [s.id for s in shown], set(scope),
+                              limit=options.map_points)
+    return digest
+
+
+# -- inputs ------------------------------------------------------------------------------------------
+
+
+def _run(store: Store, run_id: int | None) -> dict[str, Any]:
+    if run_id is None:
+        rows = store.query("SELECT id, embedder, described_at FROM runs ORDER BY id DESC LIMIT 1")
+        if not rows:
+            raise NotFound(NO_RUN)
+    else:
+        rows = store.query("SELECT id, embedder, described_at FROM runs WHERE id = ?", (run_id,))
+        if not rows:
+            raise NotFound(f"Прогон {run_id} не найден.")
+    if rows[0]["described_at"] is None:
+        raise NotFound(NOT_DESCRIBED)
+    return rows[0]
+
+
+def _check_kind(kind: str | None) -> None:
+    if kind and kind not in KIND_ORDER:
+        raise NotFound(f"Вид «{kind}» неизвестен; есть: {', '.join(KIND_ORDER)}.")
+
+
+def _stories(store: Store) -> dict[str, StoryRow]:
+    out = {}
+    for row in store.conn.execute(
+            "SELECT id, date, channel, source, client, title, external_id, metadata FROM stories"):
+        out[row[0]] = StoryRow(row[0], _date(row[1]), *row[2:])
+    return out
+
+
+def _date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def _scope(stories: dict[str, StoryRow], channel: str | None) -> dict[str, StoryRow]:
+    if not channel:
+        return stories
+    scope = {i: s for i, s in stories.items() if s.channel == channel}
+    if not scope:
+        known = sorted({s.channel for s in stories.values() if s.channel})
+        raise NotFound(f"Историй из канала «{channel}» нет; есть каналы: {', '.join(known) or 'нет'}.")
+    return scope
+
+
+def _members(store: Store, run_id: int) -> dict[str, set[str]]:
+    """Scenario id -> ids of the stories with a fragment in it."""
+    out: dict[str, set[str]] = {}
+    for scenario_id, story_id in store.conn.execute(
+            "SELECT DISTINCT m.scenario_id, f.story_id FROM memberships m JOIN fragments f ON f.hash = m.hash "
+            "WHERE m.run_id = ? AND m.scenario_id IS NOT NULL", (run_id,)):
+        out.setdefault(scenario_id, set()).add(story_id)
+    return out
+
+
+# -- numbers -----------------------------------------------------------------------------------------
+
+
+def _periods(dates: list[dt.date], days: int) -> tuple[Period | None, Period | None]:
+    """The last `days` days up to the newest date, and the `days` before them."""
+    if not dates or days < 1:
+        return None, None
+    end = dates[-1]
+    current = Period(end - dt.timedelta(days=days - 1), end)
+    previous_end = current.start - dt.timedelta(days=1)
+    return current, Period(previous_end - dt.timedelta(days=days - 1), previous_end)
+
+
+def _months(dates: list[dt.date]) -> list[str]:
+    """Every month from the first story to the last, `YYYY-MM`."""
+    if not dates:
+        return []
+    year, month = dates[0].year, dates[0].month
+    out = []
+    while (year, month) <= (dates[-1].year, dates[-1].month):
+        out.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+def _scenario(view: ScenarioView, own: list[StoryRow], total: int, months: list[str], current: Period | None,
+              previous: Period | None, current_total: int, previous_total: int,
+              options: DigestOptions) -> ScenarioDigest:
+    by_month = Counter(s.date.strftime("%Y-%m") for s in own if s.date)
+    now = sum(1 for s in own if current and s.date in current)
+    before = sum(1 for s in own if previous and s.date in previous)
+    now_share = now / current_total if current_total else 0.0
+    before_share = before / previous_total if previous_total else 0.0
+    return ScenarioDigest(
+        id=view.id, name=view.name, kind=view.kind, stories=len(own),
+        clients=len({s.client or s.id for s in own}), share=len(own) / total if total else 0.0,
+        trend=[by_month.get(m, 0) for m in months], current=now, previous=before, current_share=now_share,
+        previous_share=before_share,
+        companies=[Company(c["company"], int(c["stories"] or 0), bool(c["own"])) for c in view.companies],
+        growing=before > 0 and now >= options.min_stories and now_share >= options.growth_factor * before_share,
+        new=before == 0 and previous_total > 0 and now >= options.min_new_stories,
+    )
+
+
+def _sections(scenarios: list[ScenarioDigest], top: int | None) -> list[KindSection]:
+    """Scenarios grouped by kind in the usual order, biggest first; `top` per kind plus growing/new."""
+    order = {k: i for i, k in enumerate(KIND_ORDER)}
+    groups: dict[str | None, list[ScenarioDigest]] = {}
+    for s in scenarios:
+        groups.setdefault(s.kind if s.kind in order else None, []).append(s)
+    sections = []
+    for kind in sorted(groups, key=lambda k: order.get(k or "", len(order))):
+        items = sorted(groups[kind], key=lambda s: (-s.stories, s.id))
+        if top is not None:
+            items = [s for i, s in enumerate(items) if i < top or s.growing or s.new]
+        sections.append(KindSection(kind, kind_name(kind), items))
+    return sections
+
+
+# -- quotes and redaction ------------------------------------------------------------------------------
+
+
+def _quotes(store: Store, run_id: int, views: list[ScenarioView], scenarios: list[ScenarioDigest],
+            scope: dict[str, StoryRow], current: Period | None,
+            options: DigestOptions) -> dict[str, list[dict[str, Any]]]:
+    """Scenario id -> the quotes to show: stored ones within scope, topped up from members if few."""
+    by_id = {v.id: v for v in views}
+    out: dict[str, list[dict[str, Any]]] = {}
+    for scenario in scenarios:
+        chosen = [q for q in by_id[scenario.id].quotes if q["story_id"] in scope][:options.quotes]
+        if len(chosen) < min(2, options.quotes, scenario.stories):
+            chosen += _member_quotes(store, run_id, scenario.id, scope, {q["story_id"] for q in chosen},
+                                     options.quotes - len(chosen))
+        if (scenario.growing or scenario.new) and current and chosen and \
+                not any(scope[q["story_id"]].date in current for q in chosen):
+            # A growing scenario speaks in its current voice: one quote from the current period.
+            recent = {i: s for i, s in scope.items() if s.date in current}
+            found = _member_quotes(store, run_id, scenario.id, recent, {q["story_id"] for q in chosen}, 1)
+            if found:
+                chosen = (chosen if len(chosen) < options.quotes else chosen[:-1]) + found
+        out[scenario.id] = chosen
+    return out
+
+
+def _member_quotes(store: Store, run_id: int, scenario_id: str, scope: dict[str, StoryRow], taken: set[str],
+                   n: int) -> list[dict[str, Any]]:
+    """The most central member fragments of stories in scope, one per story, of a readable length."""
+    rows = store.query(
+        "SELECT f.story_id, f.start, f.[end], f.text FROM memberships m JOIN fragments f ON f.hash = m.hash "
+        "WHERE m.run_id = ? AND m.scenario_id = ? ORDER BY (length(f.text) < 40), m.score DESC, f.id",
+        (run_id, scenario_id))
+    out = []
+    for row in rows:
+        if len(out) >= n:
+            break
+        if row["story_id"] in scope and row["story_id"] not in taken:
+            taken.add(row["story_id"])
+            out.append(row)
+    return out
+
+
+def _redact(store: Store, run_id: int, scenarios: list[ScenarioDigest], quoted: dict[str, list[dict[str, Any]]],
+            stories: dict[str, StoryRow], options: DigestOptions) -> list[AppendixStory]:
+    """Fill each scenario's quotes (redacted when asked) and return the appendix of quoted stories."""
+    ids = list(dict.fromkeys(q["story_id"] for s in scenarios for q in quoted[s.id]))
+    texts = _texts(store, ids)
+    redactor = None
+    if options.redact:
+        companies = [r[0] for r in store.conn.execute("SELECT DISTINCT company FROM mentions WHERE run_id = ?",
+                                                      (run_id,))]
+        redactor = Redactor(companies)
+    spans: dict[str, list[Span]] = {i: redactor.spans(texts[i]) if redactor else [] for i in ids}
+    appendix = {i: AppendixStory(i, f"story-{i}", _title(stories[i], redactor), _iso(stories[i].date),
+                                 stories[i].channel, apply(texts[i], spans[i])) for i in ids}
+    for scenario in scenarios:
+        for q in quoted[scenario.id]:
+            story = stories[q["story_id"]]
+            start, end = map_span(spans[story.id], q["start"], q["end"])
+            anchor = f"q-{story.id}-{q['start']}"
+            text = appendix[story.id].text
+            scenario.quotes.append(Quote(text[start:end], story.id, q["start"], q["end"],
+                                         appendix[story.id].title, _iso(story.date), story.channel, anchor))
+            appendix[story.id].marks.append(Mark(start, end, anchor, scenario.id))
+    for entry in appendix.values():
+        entry.marks.sort(key=lambda m: m.start)
+        entry.marks = [m for i, m in enumerate(entry.marks) if i == 0 or m.start >= entry.marks[i - 1].end]
+    return list(appendix.values())
+
+
+def _texts(store: Store, ids: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        out.update(store.conn.execute(f"SELECT id, text FROM stories WHERE id IN ({marks})", chunk).fetchall())
+    return out
+
+
+def _title(story: StoryRow, redactor: Redactor | None) -> str | None:
+    """A story's own title; a file stem standing in for one (`2026-02-18_morozov-ilya`) is no title."""
+    title = (story.title or "").strip()
+    if not title or title == story.external_id:
+        return None
+    return redactor.redact(title) if redactor else title
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None

@@ -1,0 +1,109 @@
+"""The digest as ONE self-contained HTML file: inline CSS and SVG, no scripts, no external URLs.
+
+Works offline and as an e-mail attachment, reads in light mode and prints. Every piece of story
+text goes through Jinja's autoescape (a pasted `<script>` shows as text). Quotes link either to
+the appendix in the same file (the full redacted story with the quote marked), or, when the web
+page passes `story_url`, to its own story view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import jinja2
+from markupsafe import Markup, escape
+
+from . import charts, present
+from ._template import TEMPLATE
+from .model import AppendixStory, Digest, Quote
+from .words import CLIENTS, SCENARIOS, STORIES, channel_name, date_label, percent, plural, word
+
+StoryUrl = Callable[[str, int, int], str]
+#: An appendix story longer than this shows only the text around its quotes.
+EXCERPT_LIMIT = 4000
+CONTEXT = 900
+
+
+def render_html(digest: Digest, *, story_url: StoryUrl | None = None) -> str:
+    """The digest as a standalone HTML page.
+
+    Args:
+        digest: From :func:`build_digest`.
+        story_url: `(story_id, start, end) -> URL` of a story view; quotes link there and the
+            appendix is left out. `None` (a standalone file): quotes link to the appendix.
+    """
+
+    def quote_href(quote: Quote) -> str:
+        if story_url is not None:
+            return story_url(quote.story_id, quote.start, quote.end)
+        return f"#{quote.anchor}"
+
+    colours = charts.map_colours(digest)
+    highlight = _current_months(digest)
+    environment = _environment()
+    template = environment.from_string(TEMPLATE)
+    return template.render(
+        d=digest, p=present, charts=charts, percent=percent, date_label=date_label, channel_name=channel_name,
+        plural=plural, word=word, STORIES=STORIES, CLIENTS=CLIENTS, SCENARIOS=SCENARIOS,
+        quote_href=quote_href, highlight=highlight,
+        appendix=[] if story_url is not None else digest.appendix,
+        story_html=story_html, colours=colours,
+        legend=[(digest.scenario(sid), colour) for sid, colour in colours.items()],
+        size_bars=Markup(charts.size_bars(digest.sections, digest.total_stories)),
+        map_svg=Markup(charts.fragment_map_svg(digest.map, colours)) if digest.map else None,
+        month_range=charts.month_range(digest.months),
+    )
+
+
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True,
+                              undefined=jinja2.StrictUndefined)
+
+
+def _current_months(digest: Digest) -> int:
+    """How many trailing months of the trend fall in the current period (for shading)."""
+    if not digest.current:
+        return 0
+    first = digest.current.start.strftime("%Y-%m")
+    return sum(1 for m in digest.months if m >= first)
+
+
+def story_html(story: AppendixStory) -> Markup:
+    """A story's text, escaped, with its quotes in `<mark id=...>`; long stories cut around the quotes."""
+    text = story.text
+    windows = [(0, len(text))]
+    if len(text) > EXCERPT_LIMIT and story.marks:
+        windows = []
+        for mark in story.marks:
+            start, end = _snap(text, mark.start - CONTEXT, left=True), _snap(text, mark.end + CONTEXT, left=False)
+            if windows and start <= windows[-1][1]:
+                windows[-1] = (windows[-1][0], max(windows[-1][1], end))
+            else:
+                windows.append((start, end))
+    out: list[str] = []
+    for i, (start, end) in enumerate(windows):
+        if start > 0:
+            out.append('<span class="gap">[…]</span>\n')
+        cursor = start
+        for mark in story.marks:
+            if mark.start < start or mark.end > end:
+                continue
+            out.append(str(escape(text[cursor:mark.start])))
+            out.append(f'<mark id="{escape(mark.anchor)}">{escape(text[mark.start:mark.end])}</mark>')
+            cursor = mark.end
+        out.append(str(escape(text[cursor:end])))
+        if end < len(text) and i == len(windows) - 1:
+            out.append('\n<span class="gap">[…]</span>')
+    return Markup("".join(out))
+
+
+def _snap(text: str, offset: int, *, left: bool) -> int:
+    """Move a cut to the nearest line break or space, so an excerpt never splits a word."""
+    offset = max(0, min(len(text), offset))
+    if offset in (0, len(text)):
+        return offset
+    if left:
+        found = max(text.rfind("\n", 0, offset), text.rfind(" ", 0, offset))
+        return found + 1 if found >= 0 else 0
+    found = [i for i in (text.find("\n", offset), text.find(" ", offset)) if i >= 0]
+    return min(found) if found else len(text)
