@@ -110,8 +110,3 @@ def test_column_options(runner: CliRunner, store_path: Path, tmp_path: Path) -> 
     assert row == {"external_id": "77", "date": "2026-02-01", "channel": "review"}
 
 
-def test_help_has_examples_for_every_command(runner: CliRunner) -> None:
-    for name in cli.commands:
-        result = runner.invoke(cli, [name, "--help"])
-        assert result.exit_code == 0
-        assert "Example" in result.output, f"`scenarios {name} --help` has no example"

@@ -118,8 +118,8 @@ def test_rerun_keeps_ids_and_curation(store: Store) -> None:
     after_merge = memberships(store, first.run_id)
     assert second_big not in after_merge.values()
 
-    again = cluster(store, clusterers.create("hdbscan"))
-    assert again.kept_ids == first.scenarios
+    again = cluster(store, clusterers.create("hdbscan"), force=True)
+    assert again.run_id != first.run_id and again.kept_ids == first.scenarios
     assert memberships(store, again.run_id) == after_merge, "the merge is applied to the new run"
     kept = curation(store)
     assert kept[big]["name"] == "Главный сценарий" and kept[big]["pinned"] == [fragment]
@@ -176,3 +176,11 @@ def test_no_second_pass_leaves_outliers(store: Store) -> None:
     with_pass = cluster(store, clusterers.create("hdbscan"))
     without = cluster(store, clusterers.create("hdbscan"), options=ClusterOptions(assign_threshold=None))
     assert without.unassigned > with_pass.unassigned
+
+
+def test_rerun_without_changes_reuses_the_run(store: Store) -> None:
+    first = cluster(store, clusterers.create("hdbscan"))
+    again = cluster(store, clusterers.create("hdbscan"))
+    assert again.reused and again.run_id == first.run_id and store.count("runs") == 1
+    other = cluster(store, clusterers.create("hdbscan", min_cluster_size=9))
+    assert not other.reused and store.count("runs") == 2, "new parameters make a new run"

@@ -49,6 +49,8 @@ def digest_command(db_path: str, fmt: str, out_path: str | None, period_days: in
         scenarios digest --channel review --by rating
         scenarios digest --format html --out digest.html --screenshot digest.png
     """
+    if out_path and fmt == "terminal":
+        raise click.UsageError("--out пишет Markdown или HTML: добавьте --format markdown или --format html.")
     html_needed = fmt == "html" or screenshot_path is not None
     options = DigestOptions(period_days=period_days, kind=kind, channel=channel, top=top, by=by,
                             redact=not no_redact, appendix=html_needed)

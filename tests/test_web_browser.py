@@ -1,0 +1,159 @@
+"""The web page in a real browser: Debian's chromium driven by selenium against a live server.
+
+Screenshots land in `test-artifacts/` (git-ignored) for a person to look at.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from scenarios.store import Store
+from scenarios.web import create_app
+
+from .conftest import ROOT
+from .test_web import copy_of_store
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+ARTIFACTS = ROOT / "test-artifacts"
+
+# What a manager pastes after an interview: labelled turns, run-on speech, a competitor.
+TRANSCRIPT = """Интервью с клиентом, отделение на ул. Ленина, 20.11.2026
+Интервьюер: Добрый день, Светлана! Спасибо, что согласились поговорить. Что у вас случилось?
+Клиент: Здравствуйте. После последнего обновления приложение вылетает сразу при входе, я даже баланс посмотреть не могу.
+Интервьюер: Давно это началось?
+Клиент: Уже неделю. Переустанавливала два раза, телефон перезагружала, всё равно вылетает на заставке. В Сбере у мамы такого никогда не было.
+Интервьюер: Вы обращались в поддержку?
+Клиент: Написала в чат, там ответили, что передали разработчикам, и всё. Пришлось идти в отделение, чтобы оплатить квартиру.
+"""
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """The app on 127.0.0.1 and a free port, served from a thread; shut down after the module."""
+    if not CHROMIUM.exists() or not CHROMEDRIVER.exists():
+        pytest.skip(f"needs Debian chromium and chromedriver ({CHROMIUM}, {CHROMEDRIVER}): apt-get install "
+                    "chromium chromium-driver")
+    db, config = copy_of_store(tmp_path_factory)
+    app = create_app(db, config)
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, name="web-test-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_port}", db
+    finally:
+        httpd.shutdown()
+        thread.join(10)
+        httpd.server_close()
+        app.extensions["scenarios.recluster"].wait(120)
+    assert not thread.is_alive()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory):
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--window-size=1280,1600"):
+        options.add_argument(arg)
+    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    driver.set_page_load_timeout(120)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def wait_for(driver, condition, timeout: float = 60):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout, poll_frequency=0.2).until(condition)
+
+
+def screenshot(driver, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / name
+    assert driver.save_screenshot(str(path)), f"could not save {path}"
+    return path
+
+
+def test_manager_pastes_an_interview_and_reads_the_digest(server: tuple[str, Path], browser) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    url, db = server
+    with Store(db) as store:
+        before = store.count("stories")
+    browser.get(f"{url}/add")
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Добавить историю"
+    browser.find_element(By.ID, "text").send_keys(TRANSCRIPT)
+    Select(browser.find_element(By.ID, "channel")).select_by_value("interview")
+    browser.find_element(By.ID, "client").send_keys("Светлана М.")
+    browser.find_element(By.ID, "date").send_keys("20.11.2026")
+    browser.find_element(By.ID, "title").send_keys("Приложение вылетает после обновления")
+    browser.find_element(By.ID, "submit").click()
+    wait_for(browser, lambda d: "/story/" in d.current_url and d.find_elements(By.ID, "added"))
+
+    assert "История добавлена" in browser.find_element(By.ID, "added").text
+    turns = browser.find_elements(By.CSS_SELECTOR, ".turn")
+    roles = [t.find_element(By.CSS_SELECTOR, ".role").text for t in turns]
+    assert roles == ["вне диалога", "компания", "клиент", "компания", "клиент", "компания", "клиент"]
+    speakers = [t.find_element(By.CSS_SELECTOR, ".who b").text for t in turns[1:]]
+    assert speakers == ["Интервьюер", "Клиент"] * 3
+    marks = browser.find_elements(By.CSS_SELECTOR, "mark.frag[data-scenario]")
+    assert marks, "the interview's fragments joined scenarios"
+    crash = next(m for m in marks if "вылетает сразу при входе" in m.text)
+    assert crash.get_attribute("title"), "the scenario name is the mark's tooltip"
+    assert crash.value_of_css_property("background-color") not in ("rgba(0, 0, 0, 0)", "transparent")
+    tags = browser.find_elements(By.CSS_SELECTOR, "a.tag")
+    assert tags and all(t.is_displayed() for t in tags)
+    with Store(db) as store:
+        assert store.count("stories") == before + 1
+    screenshot(browser, "web_add.png")
+
+    scenario_url = tags[0].get_attribute("href")
+    browser.get(scenario_url)
+    assert "Все фрагменты" in browser.page_source
+    assert "Светлана М." in browser.find_element(By.ID, "all-fragments").text
+
+    browser.get(f"{url}/")
+    wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "nav.sc-nav"))
+    nav = browser.find_element(By.CSS_SELECTOR, "nav.sc-nav").text
+    for link in ("Дайджест", "Добавить историю", "Сценарии"):
+        assert link in nav
+    screenshot(browser, "web_digest.png")
+    story_links = browser.find_elements(By.CSS_SELECTOR, "a[href*='/story/'][href*='start=']")
+    if story_links:  # the digest links its quotes to the story page, scrolled to the quote
+        browser.get(story_links[0].get_attribute("href"))
+        quote = wait_for(browser, lambda d: d.find_element(By.ID, "quote"))
+        assert quote.is_displayed() and browser.execute_script("return window.scrollY") >= 0
+
+
+def test_recluster_button_shows_progress_and_reloads(server: tuple[str, Path], browser) -> None:
+    from selenium.webdriver.common.by import By
+
+    url, db = server
+    with Store(db) as store:
+        runs = store.count("runs")
+    browser.get(f"{url}/scenarios")
+    browser.find_element(By.ID, "sc-recluster").click()
+    wait_for(browser, lambda d: "Пересчёт сценариев запущен" in d.page_source)
+    progress = wait_for(browser, lambda d: d.find_element(By.ID, "sc-progress").text or None, 30)
+    assert "Леммы" in progress or "Готово" in progress
+    screenshot(browser, "web_progress.png")
+    wait_for(browser, lambda d: "Готово: прогон" in d.find_element(By.ID, "sc-progress").text, 240)
+    assert browser.find_element(By.ID, "sc-recluster").is_enabled()
+    with Store(db) as store:
+        assert store.count("runs") == runs + 1
