@@ -58,7 +58,7 @@ def digest_command(db_path: str, fmt: str, out_path: str | None, period_days: in
         digest = build_digest(store, options)
     html = render_html(digest) if html_needed else ""
     if fmt == "terminal":
-        console.print(render_terminal(digest))
+        console.print(render_terminal(digest), soft_wrap=False)
     else:
         text = html if fmt == "html" else render_markdown(digest)
         if out_path:

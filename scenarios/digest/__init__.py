@@ -11,12 +11,12 @@ Examples:
     >>> Path("digest.html").write_text(render_html(digest), encoding="utf-8")
 """
 
+from .browser import screenshot
 from .build import build_digest
 from .html import render_html
 from .markdown import render_markdown
 from .model import Digest, DigestOptions, Quote, ScenarioDigest
 from .redact import Redactor, redact
-from .browser import screenshot
 from .terminal import render_terminal
 
 __all__ = ["Digest", "DigestOptions", "Quote", "Redactor", "ScenarioDigest", "build_digest", "redact",

@@ -106,7 +106,7 @@ svg text { font-family: inherit; }
   font-size: 11px; text-align: center; line-height: 16px; background: #fff; flex-shrink: 0; }
 .legend i { display: inline-block; width: 10px; height: 10px; border-radius: 50%; margin: 0 5px; }
 table.segments { width: 100%; border-collapse: collapse; font-size: 13px; }
-table.segments th { font-weight: 600; color: var(--muted); text-align: right; padding: 6px 8px;
+table.segments th { font-weight: 600; color: var(--muted); text-align: right; padding: 6px 8px; white-space: nowrap;
   border-bottom: 1px solid var(--line); vertical-align: bottom; }
 table.segments th:first-child, table.segments td:first-child { text-align: left; }
 table.segments th small { display: block; font-weight: 400; color: var(--faint); }
@@ -114,22 +114,38 @@ table.segments td { padding: 5px 8px; text-align: right; border-bottom: 1px soli
   font-variant-numeric: tabular-nums; }
 table.segments td.cell { color: #2b3040; }
 table.segments td.hot { font-weight: 700; }
-.appendix .stories { columns: 2; column-gap: 16px; }
+.appendix .stories { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 10px;
+  grid-auto-flow: dense; }
 .appendix .story { background: var(--card); border: 1px solid var(--line); border-radius: 12px;
-  padding: 14px 18px; margin: 0 0 16px; break-inside: avoid; }
-.appendix h4 { font-size: 13px; color: var(--muted); margin-bottom: 6px; font-weight: 650; }
-.story-text { white-space: pre-wrap; font-size: 13px; line-height: 1.55; color: #3b4150; }
+  padding: 12px 16px; min-width: 0; scroll-margin-top: 16px; }
+.appendix .story-head { display: block; font-size: 13px; color: var(--muted); font-weight: 650; }
+.appendix .story-head:hover { color: var(--accent); }
+.appendix .preview { display: block; font-size: 13px; color: var(--faint); white-space: nowrap; overflow: hidden;
+  text-overflow: ellipsis; margin-top: 2px; }
+.appendix .story-body { display: none; }
+.appendix .story:target { grid-column: 1 / -1; border-color: #c5cff5; box-shadow: 0 4px 18px rgba(59, 91, 219, .12);
+  padding: 18px 22px; }
+.appendix .story:target .preview { display: none; }
+.appendix .story:target .story-body { display: block; }
+.story-text { white-space: pre-wrap; font-size: 14px; line-height: 1.6; color: #3b4150; margin-top: 10px; }
 .story-text mark { background: var(--mark); color: var(--ink); border-radius: 3px; padding: 1px 0; }
 .story-text mark:target { background: #ffe066; outline: 2px solid #fab005; }
 .story-text .gap { color: var(--faint); }
+.story-back { display: inline-block; margin-top: 10px; font-size: 13px; color: var(--accent); }
+.appendix .hint { font-size: 13px; color: var(--faint); margin: -6px 0 14px; }
 .colophon { border-top: 1px solid var(--line); padding-top: 16px; font-size: 12px; color: var(--faint); }
 @media (max-width: 760px) { .summary-grid { grid-template-columns: 1fr; } .trend { margin-left: 0; }
-  .masthead h1 { font-size: 30px; } .appendix .stories { columns: 1; } .legend { grid-template-columns: 1fr; } }
+  .masthead h1 { font-size: 30px; } .appendix .stories { grid-template-columns: 1fr; }
+  .legend { grid-template-columns: 1fr; } }
 @media print {
   html, body { background: #fff; }
   .page { max-width: none; padding: 0; }
   .card, .panel, .appendix .story { box-shadow: none; break-inside: avoid; }
   .appendix { break-before: page; }
+  .appendix .stories { display: block; }
+  .appendix .story { margin-bottom: 10px; }
+  .appendix .story-body { display: block; }
+  .appendix .preview, .story-back { display: none; }
 }
 @page { margin: 16mm 14mm; }
 """
@@ -165,7 +181,7 @@ TEMPLATE = r"""<!doctype html>
 </header>
 
 <section class="summary" id="summary">
-  <p class="lead">{{ p.lead(d) }}</p>
+  <p class="lead">{{ lead }}</p>
   <div class="summary-grid">
     <div class="panel">
       <h3>Растут · последние {{ p.days(d) }} против предыдущих</h3>
@@ -209,7 +225,7 @@ TEMPLATE = r"""<!doctype html>
         {% set top_share = d.scenario(d.biggest[0]).share if d.biggest else 1 %}
         {% for sid in d.biggest %}{% set s = d.scenario(sid) %}
           <li class="rank"><a class="name" href="#s-{{ s.id }}">{{ s.name }}</a>
-            <span class="meta">{{ percent(s.share) }}</span>
+            <span class="meta">{{ percent(s.share) }} · {{ s.stories }} ист.</span>
             <span class="bar"><i style="width: {{ '%.1f'|format(100 * s.share / top_share) }}%;
               background: {{ charts.kind_colour(s.kind) }}"></i></span></li>
         {% endfor %}
@@ -315,13 +331,18 @@ TEMPLATE = r"""<!doctype html>
 {% if appendix %}
 <section class="appendix" id="stories">
   <div class="section-head"><h2>Истории целиком</h2>
-    <span class="count">{{ plural(appendix|length, STORIES) }} с цитатами, цитаты выделены</span></div>
+    <span class="count">{{ plural(appendix|length, STORIES) }} с цитатами</span></div>
+  <p class="hint">Нажмите на цитату или на историю, чтобы прочитать её целиком; цитаты в ней выделены.</p>
   <div class="stories">
   {% for st in appendix %}
   <article class="story" id="{{ st.anchor }}">
-    <h4>{{ channel_name(st.channel, one=True)|capitalize }}
-      {%- if st.date %} · {{ date_label(st.date) }}{% endif %}{% if st.title %} · «{{ st.title }}»{% endif %}</h4>
-    <div class="story-text">{{ story_html(st) }}</div>
+    <a class="story-head" href="#{{ st.anchor }}">{{ channel_name(st.channel, one=True)|capitalize }}
+      {%- if st.date %} · {{ date_label(st.date) }}{% endif %}{% if st.title %} · «{{ st.title }}»{% endif %}</a>
+    {% if st.marks %}<span class="preview">«{{ st.text[st.marks[0].start:st.marks[0].end] }}»</span>{% endif %}
+    <div class="story-body">
+      <div class="story-text">{{ story_html(st) }}</div>
+      {% if st.marks %}<a class="story-back" href="#s-{{ st.marks[0].scenario_id }}">← к сценарию</a>{% endif %}
+    </div>
   </article>
   {% endfor %}
   </div>

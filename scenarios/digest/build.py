@@ -88,10 +88,11 @@ def build_digest(store: Store, options: DigestOptions | None = None) -> Digest:
                              options)
         scenarios.append(scenario)
 
-    quoted = _quotes(store, run["id"], views, scenarios, scope, current, options)
-    appendix = _redact(store, run["id"], scenarios, quoted, stories, options)
     sections = _sections(scenarios, options.top)
     shown = [s for section in sections for s in section.scenarios]
+    quoted = _quotes(store, run["id"], views, shown, scope, current, options)
+    appendix = _redact(store, run["id"], shown, quoted, stories, options,
+                       generated={v.id for v in views if v.name == v.label})
 
     digest = Digest(
         options=options, run_id=run["id"], embedder=run["embedder"], total_stories=len(scope),
@@ -270,8 +271,12 @@ def _member_quotes(store: Store, run_id: int, scenario_id: str, scope: dict[str,
 
 
 def _redact(store: Store, run_id: int, scenarios: list[ScenarioDigest], quoted: dict[str, list[dict[str, Any]]],
-            stories: dict[str, StoryRow], options: DigestOptions) -> list[AppendixStory]:
-    """Fill each scenario's quotes (redacted when asked) and return the appendix of quoted stories."""
+            stories: dict[str, StoryRow], options: DigestOptions, generated: set[str]) -> list[AppendixStory]:
+    """Fill each scenario's quotes (redacted when asked) and return the appendix of quoted stories.
+
+    Generated scenario names are redacted too: a label is made of frequent words, and a frequent
+    word can be a patronymic («Кодовое · Викторович · пятое»); names people chose are kept.
+    """
     ids = list(dict.fromkeys(q["story_id"] for s in scenarios for q in quoted[s.id]))
     texts = _texts(store, ids)
     redactor = None
@@ -283,6 +288,8 @@ def _redact(store: Store, run_id: int, scenarios: list[ScenarioDigest], quoted: 
     appendix = {i: AppendixStory(i, f"story-{i}", _title(stories[i], redactor), _iso(stories[i].date),
                                  stories[i].channel, apply(texts[i], spans[i])) for i in ids}
     for scenario in scenarios:
+        if redactor and scenario.id in generated:
+            scenario.name = redactor.redact(scenario.name)
         for q in quoted[scenario.id]:
             story = stories[q["story_id"]]
             start, end = map_span(spans[story.id], q["start"], q["end"])

@@ -2,8 +2,9 @@
 
 Works offline and as an e-mail attachment, reads in light mode and prints. Every piece of story
 text goes through Jinja's autoescape (a pasted `<script>` shows as text). Quotes link either to
-the appendix in the same file (the full redacted story with the quote marked), or, when the web
-page passes `story_url`, to its own story view.
+the appendix in the same file (the full redacted story with its quotes in `<mark>`, opened by CSS
+`:target` so the page stays short and prints in full), or, when the web page passes `story_url`,
+to its own story view.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from .words import CLIENTS, SCENARIOS, STORIES, channel_name, date_label, percen
 
 StoryUrl = Callable[[str, int, int], str]
 #: An appendix story longer than this shows only the text around its quotes.
-EXCERPT_LIMIT = 4000
-CONTEXT = 900
+EXCERPT_LIMIT = 20_000
+CONTEXT = 3_000
 
 
 def render_html(digest: Digest, *, story_url: StoryUrl | None = None) -> str:
@@ -36,7 +37,7 @@ def render_html(digest: Digest, *, story_url: StoryUrl | None = None) -> str:
     def quote_href(quote: Quote) -> str:
         if story_url is not None:
             return story_url(quote.story_id, quote.start, quote.end)
-        return f"#{quote.anchor}"
+        return f"#story-{quote.story_id}"
 
     colours = charts.map_colours(digest)
     highlight = _current_months(digest)
@@ -51,8 +52,18 @@ def render_html(digest: Digest, *, story_url: StoryUrl | None = None) -> str:
         legend=[(digest.scenario(sid), colour) for sid, colour in colours.items()],
         size_bars=Markup(charts.size_bars(digest.sections, digest.total_stories)),
         map_svg=Markup(charts.fragment_map_svg(digest.map, colours)) if digest.map else None,
-        month_range=charts.month_range(digest.months),
+        month_range=charts.month_range(digest.months), lead=_lead(digest),
     )
+
+
+def _lead(digest: Digest) -> Markup:
+    """The lead sentence with the scenario's name in bold."""
+    text = escape(present.lead(digest))
+    lead_id = (digest.growing or digest.new or digest.biggest or [None])[0]
+    if lead_id is None:
+        return Markup(text)
+    name = escape(f"«{digest.scenario(lead_id).name}»")
+    return Markup(str(text).replace(str(name), f"<b>{name}</b>", 1))
 
 
 def _environment() -> jinja2.Environment:

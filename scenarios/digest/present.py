@@ -49,7 +49,8 @@ def scope_line(digest: Digest) -> str:
     if options.kind:
         parts.append(f"вид: {kind_name(options.kind).lower()}")
     if options.top:
-        parts.append(f"до {options.top} сценариев каждого вида")
+        genitive = "сценария" if options.top % 10 == 1 and options.top % 100 != 11 else "сценариев"
+        parts.append(f"до {options.top} {genitive} каждого вида")
     return "Только " + ", ".join(parts) if parts else ""
 
 
