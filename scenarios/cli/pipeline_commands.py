@@ -34,7 +34,9 @@ def _summary(name: str, report: object) -> str:
 @store_option
 @config_option
 @click.option("--channel", help="Channel for added stories that do not name one.")
-def run_command(paths: tuple[str, ...], db_path: str, config_path: str | None, channel: str | None) -> None:
+@click.option("--no-list", is_flag=True, help="Do not list the scenarios at the end (e.g. when a digest follows).")
+def run_command(paths: tuple[str, ...], db_path: str, config_path: str | None, channel: str | None,
+                no_list: bool) -> None:
     """Run every stage that is missing, in order, then list the scenarios.
 
     ingest PATHS (if given) -> lemmatise -> embed -> cluster -> describe. Stages whose output is
@@ -65,7 +67,8 @@ def run_command(paths: tuple[str, ...], db_path: str, config_path: str | None, c
     if "ingest" in report.stages:
         for rejection in report.stages["ingest"].rejections:
             err_console.print(f"[red]Не принято:[/red] {rejection}", highlight=False)
-    print_scenarios(views)
+    if not no_list:
+        print_scenarios(views)
 
 
 @cli.command("list")
