@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from .clusterers import Clusterer
-from .embed import load_vectors
+from .embed import iter_vectors
 from .errors import ScenariosError
 from .represent import Projection, Representation
+from .scenario_ids import apply_merges, match_ids, previous_clusters
 from .stage import active
 from .store import Store, now
 
@@ -33,13 +34,14 @@ class ClusterOptions:
     representation: Representation = field(default_factory=Representation)
     min_words: int = 5                     # fragments with fewer content lemmas are chatter, not stories
     assign_threshold: float | None = 0.35  # cosine in the clustering space; None = no second pass
-    match_overlap: float = 0.3            # Jaccard of members to keep a previous scenario's id
-    match_centroid: float = 0.9           # or cosine of centroids (original space)
+    max_fit: int = 10_000                  # above this, fit on an even sample in hash order
+    match_overlap: float = 0.3             # Jaccard of members to keep a previous scenario's id
+    match_centroid: float = 0.9            # or cosine of centroids (original space)
 
     @property
     def config(self) -> dict[str, Any]:
         return {"representation": self.representation.config, "min_words": self.min_words,
-                "assign_threshold": self.assign_threshold,
+                "assign_threshold": self.assign_threshold, "max_fit": self.max_fit,
                 "match_overlap": self.match_overlap, "match_centroid": self.match_centroid}
 
 
@@ -68,30 +70,45 @@ def cluster(
 
     When the latest run already used this embedder, these parameters and exactly these fragments,
     it is returned as is (`reused=True`): re-running a step never duplicates it. `force` re-runs.
+    Memory stays at the reduced vectors (n x 50): the projection is fitted and applied on vectors
+    streamed from the store, and HDBSCAN fits at most `max_fit` of them; the rest join their
+    nearest scenario through the same second pass that places outliers.
     """
     options = options or ClusterOptions()
     embedder_id = embedder_id or active(store, "embedder")
     if not embedder_id:
         raise ScenariosError("Нет эмбеддингов: сначала выполните scenarios embed.")
     start = time.perf_counter()
-    hashes, vectors = _fragment_vectors(store, embedder_id)
+    hashes = _live_hashes(store, embedder_id)
     config = run_config(clusterer, options)
     if not force and (same := _same_as_latest(store, embedder_id, config, hashes)):
         return same
-    hashes, vectors, chatter = _without_chatter(store, hashes, vectors, options.min_words)
+    hashes, chatter = _without_chatter(store, hashes, options.min_words)
     if len(hashes) < 2:
         raise ScenariosError("Слишком мало фрагментов для кластеризации: добавьте истории.")
-    projection = options.representation.fit(vectors)
-    space = projection.transform(vectors)
-    labels = canonical_labels(np.asarray(clusterer.fit(space)), hashes)
-    if len(labels) != len(hashes):
-        raise ScenariosError(f"Кластеризатор {clusterer.name} вернул {len(labels)} меток на {len(hashes)} векторов.")
+    rows = {h: i for i, h in enumerate(hashes)}
+    projection = options.representation.fit_chunks(chunk for _, chunk in _chunks(store, embedder_id, rows))
+    space = np.empty((len(hashes), projection.dim(embedding_dim(store, embedder_id))), dtype=np.float32)
+    for index, chunk in _chunks(store, embedder_id, rows):
+        space[index] = projection.transform(chunk)
+    fit = _even_sample(len(hashes), options.max_fit)
+    labels = np.full(len(hashes), -1, dtype=int)
+    fitted = np.asarray(clusterer.fit(space[fit]))
+    if len(fitted) != len(fit):
+        raise ScenariosError(f"Кластеризатор {clusterer.name} вернул {len(fitted)} меток на {len(fit)} векторов.")
+    labels[fit] = fitted
+    labels = canonical_labels(labels, hashes)
     core = labels.copy()
-    scores, passes = _second_pass(space, labels, options.assign_threshold if clusterer.finds_outliers else None)
-    ids, kept = _stable_ids(store, hashes, labels, vectors, options)
-    run = _Run(embedder_id, clusterer, options, hashes, labels, core, scores, passes, vectors, space, projection,
-               origins=ids, ids=apply_merges(store, ids))
-    run_id = _write_run(store, run, time.perf_counter() - start, chatter)
+    threshold = options.assign_threshold if clusterer.finds_outliers else -1.0  # flat ones place everything
+    scores, passes = _second_pass(space, labels, threshold)
+    centres, old_members, old_centres = _original_centroids(store, embedder_id, rows, core)
+    sequence = int(store.meta("scenario_seq") or 0)
+    members = [set(np.array(hashes)[core == c]) for c in range(int(core.max()) + 1)]
+    origins, kept, sequence = match_ids(members, centres, old_members, old_centres, min_overlap=options.match_overlap,
+                                        min_cosine=options.match_centroid, sequence=sequence)
+    run = _Run(embedder_id, clusterer, options, hashes, labels, scores, passes, projection, origins,
+               apply_merges(store, origins), centres, centroids(space, core))
+    run_id = _write_run(store, run, time.perf_counter() - start, chatter, sequence)
     unassigned = int((labels == -1).sum())
     return RunReport(run_id, len(hashes), len(set(run.ids)), unassigned, kept, time.perf_counter() - start)
 
@@ -99,6 +116,27 @@ def cluster(
 def run_config(clusterer: Clusterer, options: ClusterOptions) -> str:
     """The run's parameters as stored (canonical JSON), so two runs can be compared."""
     return json.dumps({"clusterer": {"name": clusterer.name, **clusterer.config}, **options.config}, sort_keys=True)
+
+
+def _live_hashes(store: Store, embedder_id: str) -> list[str]:
+    """Hashes with a vector from this embedder that still have fragments, in hash order."""
+    rows = store.conn.execute(
+        "SELECT v.hash FROM vectors v WHERE v.embedder = ? "
+        "AND EXISTS (SELECT 1 FROM fragments f WHERE f.hash = v.hash) ORDER BY v.hash", (embedder_id,))
+    return [r[0] for r in rows]
+
+
+def embedding_dim(store: Store, embedder_id: str) -> int:
+    """Width of this embedder's vectors."""
+    return int(store.conn.execute("SELECT dim FROM vectors WHERE embedder = ? LIMIT 1", (embedder_id,)).fetchone()[0])
+
+
+def _chunks(store: Store, embedder_id: str, rows: dict[str, int]) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """`(row indices, vectors)` of the hashes in `rows`, streamed from the store in hash order."""
+    for hashes, matrix in iter_vectors(store, embedder_id):
+        picked = [i for i, h in enumerate(hashes) if h in rows]
+        if picked:
+            yield np.array([rows[hashes[i]] for i in picked]), matrix[picked]
 
 
 def _same_as_latest(store: Store, embedder_id: str, config: str, hashes: list[str]) -> RunReport | None:
@@ -113,19 +151,7 @@ def _same_as_latest(store: Store, embedder_id: str, config: str, hashes: list[st
                      reused=True)
 
 
-def _fragment_vectors(store: Store, embedder_id: str) -> tuple[list[str], np.ndarray]:
-    """Vectors of hashes that still have fragments, in hash order."""
-    hashes, vectors = load_vectors(store, embedder_id)
-    live = {row[0] for row in store.conn.execute("SELECT DISTINCT hash FROM fragments")}
-    keep = [i for i, h in enumerate(hashes) if h in live]
-    if len(keep) != len(hashes):
-        hashes, vectors = [hashes[i] for i in keep], vectors[keep]
-    return hashes, vectors
-
-
-def _without_chatter(
-    store: Store, hashes: list[str], vectors: np.ndarray, min_words: int
-) -> tuple[list[str], np.ndarray, list[str]]:
+def _without_chatter(store: Store, hashes: list[str], min_words: int) -> tuple[list[str], list[str]]:
     """Set aside fragments with fewer than `min_words` content lemmas ("Хорошо, спасибо.").
 
     Measured on the demo corpus: without this, greetings and thanks from call transcripts form
@@ -133,16 +159,23 @@ def _without_chatter(
     """
     lemmatiser = active(store, "lemmatiser")
     if not min_words or not lemmatiser:
-        return hashes, vectors, []
+        return hashes, []
     words = dict(store.conn.execute("SELECT hash, lemmas FROM lemmas WHERE lemmatiser = ?", (lemmatiser,)))
-    keep = [i for i, h in enumerate(hashes) if h not in words or len(words[h].split()) >= min_words]
-    chatter = [h for h in hashes if h in words and len(words[h].split()) < min_words]
-    return [hashes[i] for i in keep], vectors[keep], chatter
+    short = {h for h in hashes if h in words and len(words[h].split()) < min_words}
+    return [h for h in hashes if h not in short], [h for h in hashes if h in short]
+
+
+def _even_sample(n: int, limit: int) -> np.ndarray:
+    """Row indices of an even sample of at most `limit` rows; hash order makes it a fair one."""
+    if n <= limit:
+        return np.arange(n)
+    return np.unique(np.linspace(0, n - 1, limit).astype(int))
 
 
 def canonical_labels(labels: np.ndarray, hashes: Sequence[str]) -> np.ndarray:
     """Renumber clusters by size (largest 0), ties by their smallest hash; -1 stays -1."""
     clusters = [c for c in np.unique(labels) if c != -1]
+
     def key(c: int) -> tuple[int, str]:
         members = np.flatnonzero(labels == c)
         return -len(members), min(hashes[i] for i in members)
@@ -164,59 +197,49 @@ def centroids(space: np.ndarray, labels: np.ndarray) -> np.ndarray:
 def _second_pass(space: np.ndarray, labels: np.ndarray, threshold: float | None) -> tuple[np.ndarray, list[str]]:
     """Score members by similarity to their centroid; give outliers above `threshold` to the nearest."""
     scores = np.zeros(len(labels))
-    passes = ["core" if label >= 0 else "none" for label in labels]
+    passes = np.where(labels >= 0, "core", "none").astype(object)
     if labels.max() < 0:
-        return scores, passes
+        return scores, list(passes)
     similarity = space @ centroids(space, labels).T
     nearest, best = similarity.argmax(axis=1), similarity.max(axis=1)
-    for i, label in enumerate(labels):
-        if label >= 0:
-            scores[i] = similarity[i, label]
-        elif threshold is not None and best[i] >= threshold:
-            labels[i], scores[i], passes[i] = nearest[i], best[i], "assigned"
-    return scores, passes
+    members = labels >= 0
+    scores[members] = similarity[np.flatnonzero(members), labels[members]]
+    if threshold is not None:
+        joining = ~members & (best >= threshold)
+        labels[joining], scores[joining], passes[joining] = nearest[joining], best[joining], "assigned"
+    return scores, list(passes)
 
 
-def _stable_ids(
-    store: Store, hashes: list[str], labels: np.ndarray, vectors: np.ndarray, options: ClusterOptions
-) -> tuple[list[str], int]:
-    """An id per cluster: the previous run's id when it matches, else a new one."""
-    k = int(labels.max()) + 1
-    members = [set(np.array(hashes)[labels == c]) for c in range(k)]
-    centres = centroids(vectors, labels) if k else np.zeros((0, vectors.shape[1]))
-    previous = store.query("SELECT id FROM runs ORDER BY id DESC LIMIT 1")
-    candidates: list[tuple[float, int, str]] = []
-    if previous:
-        run = previous[0]["id"]
-        # Match against the previous run's clusters as found (`origin`), before people merged them,
-        # so a cluster merged by hand is recognised again and the merge re-applied.
-        old_members: dict[str, set[str]] = {}
-        core = "SELECT origin, hash FROM memberships WHERE run_id = ? AND pass = 'core' AND origin IS NOT NULL"
-        for origin, h in store.conn.execute(core, (run,)):
-            old_members.setdefault(origin, set()).add(h)
-        hash_index = {h: i for i, h in enumerate(hashes)}
-        for c in range(k):
-            for old_id, theirs in sorted(old_members.items()):
-                overlap = len(members[c] & theirs) / len(members[c] | theirs)
-                rows = [hash_index[h] for h in theirs if h in hash_index]
-                centre = vectors[rows].mean(axis=0) if rows else None
-                cosine = float(centres[c] @ centre / (np.linalg.norm(centre) or 1)) if centre is not None else 0.0
-                if overlap >= options.match_overlap or cosine >= options.match_centroid:
-                    candidates.append((max(overlap, cosine - 1 + options.match_overlap), c, old_id))
-    ids: list[str | None] = [None] * k
-    taken: set[str] = set()
-    for _, c, old_id in sorted(candidates, key=lambda t: (-t[0], t[1], t[2])):
-        if ids[c] is None and old_id not in taken:
-            ids[c], taken = old_id, taken | {old_id}
-    kept = sum(i is not None for i in ids)
-    sequence = int(store.meta("scenario_seq") or 0)
-    for c in range(k):
-        if ids[c] is None:
-            sequence += 1
-            ids[c] = f"S{sequence:03d}"
-    with store.transaction():
-        store.set_meta("scenario_seq", str(sequence))
-    return [str(i) for i in ids], kept
+def _original_centroids(
+    store: Store, embedder_id: str, rows: dict[str, int], core: np.ndarray
+) -> tuple[np.ndarray, dict[str, set[str]], dict[str, np.ndarray]]:
+    """Centroids in the embedder's space of the new clusters and of the previous run's clusters.
+
+    One streamed pass; they are compared across runs, whose projections differ.
+    """
+    old_members = previous_clusters(store)
+    origin_of = {h: o for o, hs in old_members.items() for h in hs}
+    old_ids = sorted(old_members)
+    old_index = {o: i for i, o in enumerate(old_ids)}
+    dim = embedding_dim(store, embedder_id)
+    new_sums = np.zeros((int(core.max()) + 1, dim))
+    old_sums = np.zeros((len(old_ids), dim))
+    for hashes, matrix in iter_vectors(store, embedder_id):
+        for i, h in enumerate(hashes):
+            row = rows.get(h)
+            if row is not None and core[row] >= 0:
+                new_sums[core[row]] += matrix[i]
+            origin = origin_of.get(h)
+            if origin is not None:
+                old_sums[old_index[origin]] += matrix[i]
+    unit = _unit_rows(new_sums)
+    old_unit = _unit_rows(old_sums)
+    return unit, old_members, {o: old_unit[old_index[o]] for o in old_ids if old_sums[old_index[o]].any()}
+
+
+def _unit_rows(x: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    return x / np.where(norms == 0, 1, norms)
 
 
 @dataclass
@@ -226,20 +249,16 @@ class _Run:
     options: ClusterOptions
     hashes: list[str]
     labels: np.ndarray
-    core: np.ndarray
     scores: np.ndarray
     passes: list[str]
-    vectors: np.ndarray
-    space: np.ndarray
     projection: Projection
     origins: list[str]  # stable ids as matched, before people's merges
     ids: list[str]      # after merges: what the scenario is called now
+    centres: np.ndarray        # per cluster, embedder space
+    space_centres: np.ndarray  # per cluster, clustering space
 
 
-def _write_run(store: Store, run: _Run, seconds: float, chatter: list[str]) -> int:
-    has_core = run.core.max() >= 0
-    centres = centroids(run.vectors, run.core) if has_core else np.zeros((0, run.vectors.shape[1]))
-    space_centres = centroids(run.space, run.core) if has_core else np.zeros((0, run.space.shape[1]))
+def _write_run(store: Store, run: _Run, seconds: float, chatter: list[str], sequence: int) -> int:
     scenario_ids = sorted(set(run.ids))
     with store.transaction() as conn:
         cursor = conn.execute(
@@ -257,9 +276,10 @@ def _write_run(store: Store, run: _Run, seconds: float, chatter: list[str]) -> i
         )
         conn.executemany(
             "INSERT INTO scenarios (run_id, id, centroid, space_centroid) VALUES (?,?,?,?)",
-            [(run_id, sid, _mean_of(centres, run.ids, sid), _mean_of(space_centres, run.ids, sid))
+            [(run_id, sid, _mean_of(run.centres, run.ids, sid), _mean_of(run.space_centres, run.ids, sid))
              for sid in scenario_ids],
         )
+        store.set_meta("scenario_seq", str(sequence))
         update_sizes(conn, run_id)
     return run_id
 
@@ -269,20 +289,6 @@ def _mean_of(centres: np.ndarray, ids: list[str], scenario_id: str) -> bytes:
     rows = [c for c, sid in enumerate(ids) if sid == scenario_id]
     mean = centres[rows].mean(axis=0)
     return (mean / (np.linalg.norm(mean) or 1)).astype(np.float32).tobytes()
-
-
-def apply_merges(store: Store, ids: list[str]) -> list[str]:
-    """Replace ids merged by people (`scenarios merge`) with the id they were merged into."""
-    merged = dict(store.conn.execute("SELECT scenario_id, merged_into FROM curation WHERE merged_into IS NOT NULL"))
-
-    def target(sid: str) -> str:
-        seen = set()
-        while sid in merged and sid not in seen:
-            seen.add(sid)
-            sid = merged[sid]
-        return sid
-
-    return [target(sid) for sid in ids]
 
 
 def update_sizes(conn: Any, run_id: int) -> None:

@@ -11,6 +11,7 @@ stored with the run, so `assign` places new fragments in the same space.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -25,6 +26,10 @@ class Projection:
 
     mean: np.ndarray
     components: np.ndarray | None
+
+    def dim(self, embedding_dim: int) -> int:
+        """Width of the clustering space for vectors `embedding_dim` wide."""
+        return embedding_dim if self.components is None else int(self.components.shape[1])
 
     def transform(self, vectors: np.ndarray) -> np.ndarray:
         x = vectors.astype(np.float64) - self.mean
@@ -57,17 +62,35 @@ class Representation:
 
     def fit(self, vectors: np.ndarray) -> Projection:
         """Fit the projection on `vectors` (rows in canonical order)."""
-        x = vectors.astype(np.float64)
-        mean = x.mean(axis=0) if self.center else np.zeros(x.shape[1])
+        return self.fit_chunks([vectors])
+
+    def fit_chunks(self, chunks: Iterable[np.ndarray]) -> Projection:
+        """Fit from row chunks streamed from the store: only d-wide sums are kept, never the matrix.
+
+        The scatter matrix of centred rows is `X'X - n mean mean'`, so one pass gives both the mean
+        and the principal axes: O(n d^2) time, O(d^2) memory.
+        """
+        n, total, scatter = 0, None, None
+        for chunk in chunks:
+            x = chunk.astype(np.float64)
+            if total is None:
+                total, scatter = np.zeros(x.shape[1]), np.zeros((x.shape[1], x.shape[1]))
+            n += len(x)
+            total += x.sum(axis=0)
+            scatter += x.T @ x
+        if total is None or scatter is None:
+            raise ValueError("no vectors to fit")
+        mean = total / n if self.center else np.zeros_like(total)
         dims = self.pca_dims
-        components = _pca_components(x - mean, dims) if dims and dims < min(x.shape) else None
+        components = None
+        if dims and dims < min(n, len(total)):
+            components = _principal_axes(scatter - n * np.outer(mean, mean), dims)
         return Projection(mean, components)
 
 
-def _pca_components(x: np.ndarray, dims: int) -> np.ndarray:
-    """Top `dims` principal axes, signs fixed so the result never flips between runs."""
-    # Eigen-decomposition of the d x d scatter matrix: O(n d^2) time, O(d^2) memory, no n x n matrix.
-    values, vectors = np.linalg.eigh(x.T @ x)
+def _principal_axes(scatter: np.ndarray, dims: int) -> np.ndarray:
+    """Top `dims` eigenvectors of the scatter matrix, signs fixed so a run never flips them."""
+    values, vectors = np.linalg.eigh(scatter)
     top = vectors[:, np.argsort(values)[::-1][:dims]]
     signs = np.sign(top[np.abs(top).argmax(axis=0), range(top.shape[1])])
     return top * signs
