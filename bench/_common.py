@@ -28,8 +28,8 @@ def print_table(rows: list[dict[str, object]]) -> None:
     """A plain aligned table that reads well in a terminal and in a CI log."""
     if not rows:
         return
-    headers = list(rows[0])
-    cells = [[str(r[h]) for h in headers] for r in rows]
+    headers = list(dict.fromkeys(h for r in rows for h in r))  # rows may add columns of their own
+    cells = [[str(r.get(h, "—")) for h in headers] for r in rows]
     widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(headers)]
     print("  ".join(h.ljust(w) for h, w in zip(headers, widths)))
     print("  ".join("-" * w for w in widths))
