@@ -8,6 +8,27 @@ both ways because managers paste from tools that mix keyboard layouts.
 
 from __future__ import annotations
 
+#: Bots and voice robots that clients quote ("Бот: уточните ваш вопрос"): company-side, and weak,
+#: since a lone ``Бот:`` line in a review is as likely the client's verdict on the bot.
+BOT_LABELS: frozenset[str] = frozenset(
+    {
+        "бот",
+        "чат-бот",
+        "чатбот",
+        "чат бот",
+        "бот поддержки",
+        "робот",
+        "голосовой помощник",
+        "виртуальный помощник",
+        "виртуальный ассистент",
+        "ассистент",
+        "автоответчик",
+        "автоинформатор",
+        "bot",
+        "chatbot",
+    }
+)
+
 #: Labels that always mean the company side (interviewer, staff, the bank, and the
 #: bots and support desks that clients quote in reviews).
 COMPANY_LABELS: frozenset[str] = frozenset(
@@ -48,18 +69,6 @@ COMPANY_LABELS: frozenset[str] = frozenset(
         "колл центр",
         "call-центр",
         "контакт-центр",
-        "бот",
-        "чат-бот",
-        "чатбот",
-        "чат бот",
-        "бот поддержки",
-        "робот",
-        "голосовой помощник",
-        "виртуальный помощник",
-        "виртуальный ассистент",
-        "ассистент",
-        "автоответчик",
-        "автоинформатор",
         "продавец",
         "администратор",
         "эксперт",
@@ -76,11 +85,9 @@ COMPANY_LABELS: frozenset[str] = frozenset(
         "operator",
         "agent",
         "support",
-        "bot",
-        "chatbot",
         "question",
     }
-)
+) | BOT_LABELS
 
 #: First-person labels (``Я:``) have no side of their own: the writer is whoever the
 #: other speaker is not -- the client opposite ``Бот:``, the company opposite ``Клиент:``.
@@ -169,22 +176,8 @@ WEAK_LABELS: frozenset[str] = frozenset(
         "a",
         "question",
         "answer",
-        "бот",
-        "чат-бот",
-        "чатбот",
-        "чат бот",
-        "бот поддержки",
-        "робот",
-        "голосовой помощник",
-        "виртуальный помощник",
-        "виртуальный ассистент",
-        "ассистент",
-        "автоответчик",
-        "автоинформатор",
-        "bot",
-        "chatbot",
     }
-)
+) | BOT_LABELS
 
 #: ``Word:`` line starts that are headings or fields in reviews and notes,
 #: never speakers, whatever else the text looks like.
@@ -286,6 +279,7 @@ NON_SPEAKER_LABELS: frozenset[str] = frozenset(
 
 __all__ = [
     "CLIENT_LABELS",
+    "BOT_LABELS",
     "COMPANY_LABELS",
     "GENERIC_LABELS",
     "NON_SPEAKER_LABELS",
