@@ -103,7 +103,8 @@ def cluster(
     scores, passes = _second_pass(space, labels, threshold)
     centres, old_members, old_centres = _original_centroids(store, embedder_id, rows, core)
     sequence = int(store.meta("scenario_seq") or 0)
-    members = [set(np.array(hashes)[core == c]) for c in range(int(core.max()) + 1)]
+    by_label = np.array(hashes)
+    members = [set(by_label[core == c]) for c in range(int(core.max()) + 1)]
     origins, kept, sequence = match_ids(members, centres, old_members, old_centres, min_overlap=options.match_overlap,
                                         min_cosine=options.match_centroid, sequence=sequence)
     run = _Run(embedder_id, clusterer, options, hashes, labels, scores, passes, projection, origins,
@@ -237,13 +238,10 @@ def _original_centroids(
     new_sums = np.zeros((int(core.max()) + 1, dim))
     old_sums = np.zeros((len(old_ids), dim))
     for hashes, matrix in iter_vectors(store, embedder_id):
-        for i, h in enumerate(hashes):
-            row = rows.get(h)
-            if row is not None and core[row] >= 0:
-                new_sums[core[row]] += matrix[i]
-            origin = origin_of.get(h)
-            if origin is not None:
-                old_sums[old_index[origin]] += matrix[i]
+        new_label = np.array([core[rows[h]] if h in rows else -1 for h in hashes])
+        old_label = np.array([old_index[origin_of[h]] if h in origin_of else -1 for h in hashes])
+        np.add.at(new_sums, new_label[new_label >= 0], matrix[new_label >= 0])
+        np.add.at(old_sums, old_label[old_label >= 0], matrix[old_label >= 0])
     unit = _unit_rows(new_sums)
     old_unit = _unit_rows(old_sums)
     return unit, old_members, {o: old_unit[old_index[o]] for o in old_ids if old_sums[old_index[o]].any()}

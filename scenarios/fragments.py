@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from razdel import sentenize
 
+from scenarios.textnorm import strip_span
 from scenarios.transcript import Turn
 
 __all__ = ["Fragment", "split_fragments"]
@@ -93,7 +94,7 @@ def _sentences(text: str, start: int, end: int, max_chars: int) -> Iterator[tupl
         starts.update(m.end() for m in _LINE_START.finditer(text, cs, ce))
         cuts = [cs, *sorted(p for p in starts if cs < p < ce), ce]
         for a, b in zip(cuts, cuts[1:], strict=False):
-            a, b = _strip(text, a, b)
+            a, b = strip_span(text, a, b)
             if a == b:
                 continue
             if b - a > max_chars:
@@ -124,11 +125,11 @@ def _cut_long(text: str, start: int, end: int, max_chars: int) -> Iterator[tuple
         if m is None or m.end() - 1 < max_chars // 2:
             m = _LAST_SPACE.match(window, 1)
         cut = pos + (m.end() - 1 if m else max_chars)
-        a, b = _strip(text, pos, cut)
+        a, b = strip_span(text, pos, cut)
         if a < b:
             yield a, b
-        pos, _ = _strip(text, cut, end)
-    a, b = _strip(text, pos, end)
+        pos, _ = strip_span(text, cut, end)
+    a, b = strip_span(text, pos, end)
     if a < b:
         yield a, b
 
@@ -156,12 +157,3 @@ def _group(
                 continue
         merged.append(g)
     return [(g[0], g[1]) for g in merged]
-
-
-def _strip(text: str, start: int, end: int) -> tuple[int, int]:
-    """Shrink ``[start, end)`` past surrounding whitespace; empty spans collapse to ``end``."""
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end

@@ -48,6 +48,18 @@ def content_hash(text: str, length: int = 16) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:length]
 
 
+def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink `[start, end)` past surrounding whitespace; an all-space span collapses to `(end, end)`.
+
+    Spans, not slices: turns, fragments and quotes are stored as offsets into the story text.
+    """
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
 def has_letters(text: str) -> bool:
     """True when the text has at least one letter or digit (not only emoji and punctuation)."""
     return any(ch.isalnum() for ch in text)

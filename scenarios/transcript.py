@@ -27,6 +27,7 @@ from scenarios.lang.ru.speakers import (
     SELF_LABELS,
     WEAK_LABELS,
 )
+from scenarios.textnorm import strip_span
 
 Role = Literal["client", "company", "unknown"]
 _Kind = Literal["company", "client", "self", "generic", "name"]
@@ -120,7 +121,7 @@ def parse_turns(text: str) -> list[Turn]:
     dashes = _dash_heads(text)
     if dashes:
         return _build(text, dashes, _dash_roles(text, dashes))
-    start, end = _strip_span(text, 0, len(text))
+    start, end = strip_span(text, 0, len(text))
     return [Turn(0, None, "client", start, end)]
 
 
@@ -318,11 +319,11 @@ def _build(text: str, heads: list[_Head], roles: dict[str, Role]) -> list[Turn]:
     turns: list[Turn] = []
     first = heads[0].line
     if text[:first].strip():
-        start, end = _strip_span(text, 0, first)
+        start, end = strip_span(text, 0, first)
         turns.append(Turn(0, None, "unknown", start, end))
     for i, head in enumerate(heads):
         limit = heads[i + 1].line if i + 1 < len(heads) else len(text)
-        start, end = _strip_span(text, min(head.speech, limit), limit)
+        start, end = strip_span(text, min(head.speech, limit), limit)
         turns.append(Turn(len(turns), head.label, roles[head.key], start, end, head.time))
     return turns
 
@@ -343,19 +344,10 @@ def _author_turns(text: str, turns: list[Turn]) -> list[Turn]:
     gap = _BLANK_LINE.search(text, last.start, last.end)
     if last.speaker is None or gap is None:
         return turns
-    start, end = _strip_span(text, gap.end(), last.end)
-    turns[-1] = replace(last, end=_strip_span(text, last.start, gap.start())[1])
+    start, end = strip_span(text, gap.end(), last.end)
+    turns[-1] = replace(last, end=strip_span(text, last.start, gap.start())[1])
     turns.append(Turn(len(turns), None, "client", start, end))
     return turns
-
-
-def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """Shrink ``[start, end)`` to exclude surrounding whitespace; empty spans collapse to start."""
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 def _question_rates(text: str, heads: list[_Head], ends: list[int] | None = None) -> dict[str, float]:

@@ -7,13 +7,14 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from ..browse import get_story
+from ..curate import curation
 from ..errors import NotFound
 from ..overview import scenarios_of
 from .app import get_store
 from .digest_page import digest_cache
 from .labels import KIND_ORDER, PASS_NAMES, colour_of
 from .marks import Mark, quote_span, turn_views
-from .queries import fragments_of_scenario, memberships_of_story, merged_into, run_info, scenario_tags
+from .queries import fragments_of_scenario, memberships_of_story, run_info, scenario_tags
 
 bp = Blueprint("pages", __name__)
 
@@ -58,7 +59,7 @@ def scenario(scenario_id: str) -> str | Response:
     info = run_info(store)
     view = next((v for v in scenarios_of(store, include_hidden=True) if v.id == scenario_id), None) if info else None
     if view is None or info is None:
-        target = merged_into(store, scenario_id)
+        target = curation(store).get(scenario_id, {}).get("merged_into")
         if target:
             return redirect(url_for("pages.scenario", scenario_id=target))
         raise NotFound(f"Сценарий «{scenario_id}» не найден в последнем прогоне.")

@@ -83,9 +83,3 @@ def fragments_of_scenario(store: Store, run_id: int, scenario_id: str) -> list[d
         "WHERE m.run_id = ? AND m.scenario_id = ? "
         "ORDER BY m.pass = 'new', m.score DESC, s.date DESC, f.id",
         (run_id, scenario_id))
-
-
-def merged_into(store: Store, scenario_id: str) -> str | None:
-    """The scenario people merged this one into, if any."""
-    row = store.conn.execute("SELECT merged_into FROM curation WHERE scenario_id = ?", (scenario_id,)).fetchone()
-    return row[0] if row and row[0] else None
