@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .cluster import latest_run, update_sizes
+from .cluster import ClusterOptions, latest_run, update_sizes
 from .embed import load_vectors
 from .represent import Projection
 from .store import Store
@@ -33,7 +33,7 @@ def assign(store: Store, *, threshold: float | None = None, run_id: int | None =
     run_id = run_id or latest_run(store)
     run = store.query("SELECT embedder, config, space FROM runs WHERE id = ?", (run_id,))[0]
     if threshold is None:
-        threshold = json.loads(run["config"]).get("assign_threshold") or 0.35
+        threshold = json.loads(run["config"]).get("assign_threshold") or ClusterOptions.assign_threshold
     known = {r[0] for r in store.conn.execute("SELECT hash FROM memberships WHERE run_id = ?", (run_id,))}
     live = {r[0] for r in store.conn.execute("SELECT DISTINCT hash FROM fragments")}
     hashes, vectors = load_vectors(store, run["embedder"])

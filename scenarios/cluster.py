@@ -33,7 +33,7 @@ class ClusterOptions:
 
     representation: Representation = field(default_factory=Representation)
     min_words: int = 5                     # fragments with fewer content lemmas are chatter, not stories
-    assign_threshold: float | None = 0.35  # cosine in the clustering space; None = no second pass
+    assign_threshold: float | None = 0.32  # cosine in the clustering space; None = no second pass
     max_fit: int = 10_000                  # above this, fit on an even sample in hash order
     match_overlap: float = 0.3             # Jaccard of members to keep a previous scenario's id
     match_centroid: float = 0.9            # or cosine of centroids (original space)

@@ -72,6 +72,18 @@ def test_clusterers_find_blobs(name: str, params: dict) -> None:
     assert adjusted_rand_score(truth, labels) > 0.95
 
 
+def test_hdbscan_falls_back_to_leaf_when_eom_keeps_one_huge_cluster() -> None:
+    # Four close groups and a far one: eom keeps the four as one cluster of 160 of 180 points.
+    rng = np.random.default_rng(0)
+    centres, sizes = [(0, 0), (0.6, 0), (0, 0.6), (0.6, 0.6), (20, 20)], (40, 40, 40, 40, 20)
+    vectors = np.vstack([rng.normal(c, 0.15, size=(n, 2)) for c, n in zip(centres, sizes)])
+    eom_only = clusterers.create("hdbscan", min_cluster_size=10, max_share=1.0).fit(vectors)
+    guarded = clusterers.create("hdbscan", min_cluster_size=10).fit(vectors)
+    assert np.bincount(eom_only[eom_only >= 0]).max() == 160
+    assert len(set(guarded) - {-1}) >= 4
+    assert np.bincount(guarded[guarded >= 0]).max() <= 90
+
+
 def test_canonical_labels_number_clusters_by_size() -> None:
     labels = canonical_labels(np.array([5, 5, -1, 2, 2, 2, 7]), ["e", "d", "x", "c", "b", "a", "f"])
     assert labels.tolist() == [1, 1, -1, 0, 0, 0, 2]
@@ -145,7 +157,8 @@ def test_changed_corpus_keeps_matching_ids(store: Store) -> None:
 
 
 def test_assign_puts_a_new_story_into_its_scenario(store: Store) -> None:
-    report = cluster(store, clusterers.create("hdbscan"))
+    # Leaf selection: finer scenarios, so "the app's scenario" is one with the word in most quotes.
+    report = cluster(store, clusterers.create("hdbscan", selection="leaf"))
     text = "Клиент: Приложение вылетает после обновления, ввожу код и белый экран, не могу войти уже третий день."
     story = add_text(store, text).story_ids[0]
     lemmatise(store, lemmatisers.create("pymorphy"))

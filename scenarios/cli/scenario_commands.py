@@ -23,7 +23,7 @@ from ._common import config_option, console, err_console, open_store, print_json
 @click.option("--min-cluster-size", type=click.IntRange(2), help="HDBSCAN: smallest scenario, in fragments "
               "[default: scales with the corpus].")
 @click.option("--assign-threshold", type=float, help="Second pass: give an outlier to its nearest scenario at "
-              "this cosine or more; 0 turns the pass off [default: 0.35].")
+              "this cosine or more; 0 turns the pass off [default: 0.32].")
 @click.option("--pca-dims", type=click.IntRange(0), help="Dimensions kept before clustering; 0 = none [default: 50].")
 @click.option("--force", is_flag=True, help="Cluster again even if nothing changed since the latest run.")
 def cluster_command(db_path: str, config_path: str | None, clusterer: str | None, min_cluster_size: int | None,
