@@ -103,6 +103,8 @@ def describe_options(config: Config) -> DescribeOptions:
     companies = config.section("companies")
     return DescribeOptions(
         quotes=int(section.get("quotes", DescribeOptions.quotes)),
+        sample=section.get("sample", DescribeOptions.sample) or None,
+        ner_limit=section.get("ner_limit", DescribeOptions.ner_limit),
         kinds=config.sections.get("kinds"),
         own=companies.get("own"),
         own_aliases=tuple(companies.get("own_aliases", ())),
