@@ -140,6 +140,33 @@ def test_rerun_keeps_ids_and_curation(store: Store) -> None:
     assert kept[third]["hidden"] == 1 and kept[second_big]["merged_into"] == big
 
 
+def test_describe_reads_a_sample_of_big_scenarios_but_keeps_pins_and_company_counts(store: Store) -> None:
+    from scenarios.describe.stage import DescribeOptions, describe
+
+    run = cluster(store, clusterers.create("hdbscan"))
+    big = store.query("SELECT id, fragments FROM scenarios WHERE run_id = ? ORDER BY fragments DESC LIMIT 1",
+                      (run.run_id,))[0]
+    last = store.query("SELECT f.id FROM memberships m JOIN fragments f ON f.hash = m.hash "
+                       "WHERE m.run_id = ? AND m.scenario_id = ? AND m.pass = 'core' ORDER BY f.id DESC LIMIT 1",
+                       (run.run_id, big["id"]))[0]["id"]
+    pin_quote(store, big["id"], last)  # the last fragment: outside an every-k-th sample
+    embedder = create_embedder("hashing")
+
+    def described(sample: int | None) -> tuple[list, list]:
+        describe(store, embedder, options=DescribeOptions(sample=sample, ner=False))
+        quotes = store.query("SELECT fragment_id, pinned FROM quotes WHERE run_id = ? AND scenario_id = ?",
+                             (run.run_id, big["id"]))
+        mentions = store.query("SELECT scenario_id, company, mentions, stories FROM mentions WHERE run_id = ? "
+                               "ORDER BY 1, 2", (run.run_id,))
+        return quotes, mentions
+
+    assert big["fragments"] > 20
+    quotes, mentions = described(sample=5)
+    assert quotes[0] == {"fragment_id": last, "pinned": 1}
+    assert mentions == described(sample=None)[1], "company counts cover every member, sampled or not"
+    assert mentions, "the demo corpus names competitors"
+
+
 def test_changed_corpus_keeps_matching_ids(store: Store) -> None:
     first = cluster(store, clusterers.create("hdbscan"))
     before = memberships(store, first.run_id)

@@ -118,6 +118,23 @@ def test_count_orders_by_stories_then_mentions(finder: CompanyFinder) -> None:
     assert finder.count([]) == []
 
 
+def test_count_reads_unsampled_texts_by_alias_and_limits_ner(ner_finder: CompanyFinder,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from scenarios.describe import companies
+
+    calls: list[str] = []
+    real = companies.organisations
+    monkeypatch.setattr(companies, "organisations", lambda text: calls.append(text) or real(text))
+    finder = CompanyFinder(own=OWN)
+    sample = [member("Перевела накопления в Уралсиб.", "a"), member("А в Сбере ставка ниже.", "b")]
+    rest = [("c", "Ушла в Сбер, там кешбэк."), ("d", "Открыла вклад в Уралсибе.")]
+    counts = finder.count(sample, unsampled=rest, ner_limit=1)
+    assert calls == ["Перевела накопления в Уралсиб."], "NER reads only the first member"
+    by_name = {c.name: c.stories for c in counts}
+    assert by_name["Сбербанк"] == 2, "listed names count in unsampled texts too"
+    assert by_name["Уралсиб"] == 1, "an NER-only name counts where NER read"
+
+
 def test_word_forms() -> None:
     assert {"сбер", "сбера", "сбере", "сбером"} <= word_forms("Сбер")
     assert {"альфа", "альфе", "альфу", "альфой"} <= word_forms("Альфа")
