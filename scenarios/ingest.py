@@ -32,7 +32,11 @@ from .store import Store, now
 from .textnorm import content_hash, has_letters, normalise
 from .transcript import Turn, parse_turns
 
-DEFAULT_MAX_MB = 100
+#: One input's size limit. Input is streamed (a 50 MB paste peaks at ~130 MB of memory), so the
+#: limit guards against a wrong file, not against memory: 100k banki.ru reviews are a 115 MB CSV.
+DEFAULT_MAX_MB = 1024
+#: The web page's paste limit: a browser form holds the whole text in memory.
+PASTE_MAX_MB = 100
 STDIN = "вставленный текст"
 Progress = Callable[[int], None]
 

@@ -7,7 +7,7 @@ import socket
 
 import click
 
-from ..ingest import DEFAULT_MAX_MB
+from ..ingest import PASTE_MAX_MB
 from . import cli
 from ._common import UserError, config_option, console, err_console, open_store, store_option
 
@@ -20,7 +20,7 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; the default is reachable only from this computer.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
-@click.option("--max-mb", type=float, default=DEFAULT_MAX_MB, show_default=True,
+@click.option("--max-mb", type=float, default=PASTE_MAX_MB, show_default=True,
               help="Largest paste accepted, in MB.")
 def serve(db_path: str, config_path: str | None, host: str, port: int, max_mb: float) -> None:
     """Open a local web page: the digest, a paste form, scenarios and stories.

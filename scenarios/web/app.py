@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..config import Config, load_config
 from ..errors import NotFound, ScenariosError
-from ..ingest import DEFAULT_MAX_MB
+from ..ingest import PASTE_MAX_MB
 from ..store import Store
 from .components import Components
 from .jobs import Recluster
@@ -26,7 +26,7 @@ HTTP_MESSAGES = {
 
 
 def create_app(db_path: str | os.PathLike[str], config_path: str | os.PathLike[str] | None = None, *,
-               max_mb: float = DEFAULT_MAX_MB) -> Flask:
+               max_mb: float = PASTE_MAX_MB) -> Flask:
     """A Flask app over the store at `db_path`, with components from `config_path` (TOML).
 
     With no `config_path`, `scenarios.toml` in the working directory is used when present, as in

@@ -16,9 +16,30 @@ Three lists, because they are dropped for different reasons and a user may want 
 
 from __future__ import annotations
 
+import ast
+import importlib.util
 from collections.abc import Iterable
+from pathlib import Path
 
-from spacy.lang.ru.stop_words import STOP_WORDS as _SPACY_STOP_WORDS
+
+def _spacy_stop_words() -> set[str]:
+    """The Russian stop words of spaCy, read from its data file without importing spaCy.
+
+    `from spacy.lang.ru.stop_words import ...` runs spaCy's and thinc's package imports first:
+    1.6 s in every process that lemmatises, most of a cached re-run (`bench/pipeline.py`). The
+    file is one string literal split into words, so the literal is read as data.
+    """
+    spec = importlib.util.find_spec("spacy")
+    if spec is None or spec.origin is None:
+        raise ImportError("spaCy is not installed: pip install spacy")
+    source = (Path(spec.origin).parent / "lang" / "ru" / "stop_words.py").read_text(encoding="utf-8")
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) > 100:
+            return set(node.value.split())
+    raise ImportError("spaCy's Russian stop word list has an unexpected format")
+
+
+_SPACY_STOP_WORDS = _spacy_stop_words()
 
 
 def with_yo_variants(words: Iterable[str]) -> frozenset[str]:

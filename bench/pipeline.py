@@ -1,0 +1,553 @@
+"""End-to-end scale: every stage at growing corpus sizes, a cached re-run, and BERTopic on the same vectors.
+
+Data. `real` = every row of the three shared CSVs (`banki_reviews_themes.csv`,
+`banki_reviews_unlabelled.csv`, `housing_feedback_categories.csv`; ~4.9k stories). A larger size N
+= the real stories plus N - real generated ones: each copies a random real story of one source
+(sources drawn in proportion to their size) — its sentence count, date, bank and rating — but its
+sentences are drawn at random from that source's sentence pool (`razdel.sentenize`), with a seeded
+`random.Random`: the corpus is deterministic and its vocabulary is real. A draw that repeats a
+text already written is drawn again (ingest would drop it), so N stories are N distinct ones; the
+housing replies are one sentence each, so they never make a new text and generated stories come
+from the two banki sources. A size below the real count is a seeded sample of the real stories.
+Each size is one CSV (id,text,date,bank,rating), ingested with `id` as the external id.
+
+Stages (ingest, lemmatise, embed, cluster, describe, digest = `build_digest` + `render_html` to a
+file) run on the project defaults (`Config()`, embedder from `--embedder`), each in its own fresh
+process: `MB` is that process's peak RSS, `s` the wall time of the library call alone (imports and
+model loads are not counted; model loads are shown apart). `total` = the stages, `cold` = total +
+model loads. Then a cached re-run — `pipeline.run` on the same store and CSV (nothing left to do)
+plus the digest, in a fresh process, loads included — as a share of cold. Then BERTopic
+(`language="multilingual"`, defaults otherwise) fitted on the store's distinct fragment vectors and
+texts (`embeddings=`), next to ours (cluster + describe). The growth exponent is the slope of
+log(seconds) over log(stories) across the sizes run (1 = linear).
+
+    .venv/bin/python bench/pipeline.py                          # default sizes: ~17 min on 2 cores
+    .venv/bin/python bench/pipeline.py --sizes real,10000 --bertopic-sizes real
+    .venv/bin/python bench/pipeline.py --embedder e5 --sizes real   # e5: ~1.6k tokens/s, slow
+    .venv/bin/python bench/pipeline.py --timeout 600 --keep --work /tmp/bench   # cap each step
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import SHARED_DATA, peak_rss_mb, print_table, require_shared_data  # noqa: E402
+
+SOURCES = ["banki_reviews_themes.csv", "banki_reviews_unlabelled.csv", "housing_feedback_categories.csv"]
+COLUMNS = ["id", "text", "date", "bank", "rating"]
+STAGES = ["ingest", "lemmatise", "embed", "cluster", "describe", "digest"]
+SEED = 0
+MAX_DRAWS = 1000
+
+
+# -- corpus (parent process: kept small, Linux hands a parent's peak RSS on to its children) ---
+
+
+@dataclass
+class Source:
+    """One shared CSV: its rows, each row's sentence count, and its pool of sentences."""
+
+    name: str
+    rows: list[dict[str, str]]
+    counts: list[int]
+    sentences: list[str]
+
+
+def load_sources(folder: Path) -> list[Source]:
+    from razdel import sentenize
+
+    csv.field_size_limit(sys.maxsize)
+    sources = []
+    for name in SOURCES:
+        with (folder / name).open(encoding="utf-8-sig", newline="") as f:
+            rows = [{c: r.get(c) or "" for c in COLUMNS[1:]} for r in csv.DictReader(f)]
+        split = [[s.text for s in sentenize(r["text"]) if s.text.strip()] for r in rows]
+        sources.append(Source(name, rows, [max(1, len(s)) for s in split], [s for ss in split for s in ss]))
+    return sources
+
+
+def real_rows(sources: Sequence[Source]) -> list[dict[str, str]]:
+    return [{"id": f"{Path(s.name).stem}-{i:05d}", **r} for s in sources for i, r in enumerate(s.rows, 1)]
+
+
+def _key(text: str) -> bytes:
+    """A text as ingest dedupes it (whitespace folded), hashed small: the parent stays small."""
+    return hashlib.blake2b(" ".join(text.split()).encode(), digest_size=8).digest()
+
+
+def generated_rows(sources: Sequence[Source], n: int, rng: random.Random, seen: set[bytes],
+                   made: Counter[str]) -> Iterator[dict[str, str]]:
+    """`n` new stories, each shaped like a random real one, its sentences drawn from the same source.
+
+    A draw whose text is already in `seen` is drawn again (source included): ingest would drop it.
+    """
+    weights = [len(s.rows) for s in sources]
+    for i in range(n):
+        for _ in range(MAX_DRAWS):
+            source = rng.choices(sources, weights)[0]
+            model = rng.randrange(len(source.rows))
+            text = " ".join(rng.choice(source.sentences) for _ in range(source.counts[model]))
+            if (key := _key(text)) not in seen:
+                break
+        else:
+            raise SystemExit(f"no new story in {MAX_DRAWS} draws after {i} generated ones")
+        seen.add(key)
+        made[Path(source.name).stem] += 1
+        yield {**source.rows[model], "id": f"gen-{i:06d}", "text": text}
+
+
+def write_corpus(path: Path, sources: Sequence[Source], size: int | None) -> tuple[int, Counter[str]]:
+    """Write one size as a CSV, streamed; return its story count and the generated ones per source."""
+    rng = random.Random(SEED)
+    real = real_rows(sources)
+    if size is not None and size < len(real):
+        real = rng.sample(real, size)
+    extra = 0 if size is None else max(0, size - len(real))
+    made: Counter[str] = Counter()
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=COLUMNS)
+        writer.writeheader()
+        writer.writerows(real)
+        writer.writerows(generated_rows(sources, extra, rng, {_key(r["text"]) for r in real}, made))
+    return len(real) + extra, made
+
+
+# -- one measured step, in a fresh process -----------------------------------------------------
+
+
+@dataclass
+class Measured:
+    """A step's figures: library-call seconds, model-load seconds, and what it did."""
+
+    seconds: float
+    load: float = 0.0
+    info: dict[str, Any] = field(default_factory=dict)
+
+
+def timed(call: Callable[[], Any]) -> tuple[Any, float]:
+    start = time.perf_counter()
+    result = call()
+    return result, time.perf_counter() - start
+
+
+def _config(embedder: str) -> Any:
+    from scenarios.config import Config
+
+    return Config(sections={"embedder": {"name": embedder}})
+
+
+def _ingest_options(path: Path) -> Any:
+    from scenarios.ingest import IngestOptions
+    from scenarios.readers import ReadOptions
+
+    return IngestOptions(read=ReadOptions(id_column="id"))  # the default limit (1 GB) takes the 115 MB CSV
+
+
+def _embedder(config: Any) -> tuple[Any, float]:
+    from scenarios.embedders import create_embedder
+
+    name, params = config.component("embedder")
+    return timed(lambda: create_embedder(name, **params))
+
+
+def step_ingest(store: Any, args: argparse.Namespace) -> Measured:
+    from scenarios.ingest import add_paths
+
+    options = _ingest_options(args.csv)
+    report, seconds = timed(lambda: add_paths(store, [args.csv], options=options))
+    distinct = store.conn.execute("SELECT count(DISTINCT hash) FROM fragments").fetchone()[0]
+    return Measured(seconds, info={"stories": store.count("stories"), "duplicates": report.duplicates,
+                                   "fragments": store.count("fragments"), "distinct": distinct})
+
+
+def step_lemmatise(store: Any, args: argparse.Namespace) -> Measured:
+    from scenarios.lemmatise import lemmatisers
+    from scenarios.lemmatise.stage import lemmatise
+
+    name, params = _config(args.embedder).component("lemmatiser")
+    lemmatiser, load = timed(lambda: lemmatisers.create(name, **params))
+    report, seconds = timed(lambda: lemmatise(store, lemmatiser))
+    return Measured(seconds, load, {"lemmatised": report.done})
+
+
+def step_embed(store: Any, args: argparse.Namespace) -> Measured:
+    from scenarios.embed import embed
+
+    embedder, load = _embedder(_config(args.embedder))
+    report, seconds = timed(lambda: embed(store, embedder))
+    return Measured(seconds, load, {"embedded": report.done})
+
+
+def step_cluster(store: Any, args: argparse.Namespace) -> Measured:
+    from scenarios.cluster import cluster
+    from scenarios.pipeline import cluster_setup
+    from scenarios.stage import active
+
+    clusterer, options = cluster_setup(_config(args.embedder))
+    embedder_id = active(store, "embedder")  # the embed step's: no need to load the model here
+    report, seconds = timed(lambda: cluster(store, clusterer, options=options, embedder_id=embedder_id))
+    return Measured(seconds, info={"scenarios": report.scenarios, "clustered": report.fragments,
+                                   "unassigned": f"{report.unassigned_share:.0%}"})
+
+
+def step_describe(store: Any, args: argparse.Namespace) -> Measured:
+    from scenarios.describe.stage import describe
+    from scenarios.pipeline import describe_options
+
+    config = _config(args.embedder)
+    embedder, load = _embedder(config)
+    report, seconds = timed(lambda: describe(store, embedder, options=describe_options(config)))
+    return Measured(seconds, load, {"described": report.scenarios})
+
+
+def _digest(store: Any, html: Path) -> dict[str, Any]:
+    from scenarios.digest import DigestOptions, build_digest, render_html
+
+    digest = build_digest(store, DigestOptions())
+    html.write_text(render_html(digest), encoding="utf-8")
+    return {"shown": len(digest.scenarios), "html KB": round(html.stat().st_size / 1024)}
+
+
+def step_digest(store: Any, args: argparse.Namespace) -> Measured:
+    info, seconds = timed(lambda: _digest(store, args.html))
+    return Measured(seconds, info=info)
+
+
+def step_cached(store: Any, args: argparse.Namespace) -> Measured:
+    """`pipeline.run` on a store that is up to date, plus the digest; model loads included."""
+    from scenarios import pipeline
+
+    def again() -> dict[str, Any]:
+        report = pipeline.run(store, _config(args.embedder), [args.csv], ingest=_ingest_options(args.csv))
+        ran = [name for name, r in report.stages.items() if getattr(r, "done", getattr(r, "added", 1))]
+        return {"did work": ",".join(ran) or "none", **_digest(store, args.html)}
+
+    info, seconds = timed(again)
+    return Measured(seconds, info=info)
+
+
+def step_bertopic(store: Any, args: argparse.Namespace) -> Measured:
+    """BERTopic defaults (multilingual keywords) on the store's distinct fragment vectors and texts."""
+    import warnings
+
+    from scenarios.embed import load_vectors
+    from scenarios.stage import active
+
+    warnings.filterwarnings("ignore")
+
+    def load() -> tuple[list[str], Any]:
+        hashes, vectors = load_vectors(store, active(store, "embedder") or "")
+        text = dict(store.conn.execute("SELECT hash, min(text) FROM fragments GROUP BY hash"))
+        return [text[h] for h in hashes], vectors
+
+    (texts, vectors), load_s = timed(load)
+
+    def fit() -> list[int]:
+        from bertopic import BERTopic
+
+        topics, _ = BERTopic(language="multilingual").fit_transform(texts, embeddings=vectors)
+        return list(topics)
+
+    topics, seconds = timed(fit)
+    return Measured(seconds, info={"topics": len(set(topics) - {-1}), "fragments": len(texts),
+                                   "outliers": f"{topics.count(-1) / max(1, len(topics)):.0%}",
+                                   "vectors read s": round(load_s, 1)})
+
+
+STEPS: dict[str, Callable[[Any, argparse.Namespace], Measured]] = {
+    "ingest": step_ingest, "lemmatise": step_lemmatise, "embed": step_embed, "cluster": step_cluster,
+    "describe": step_describe, "digest": step_digest, "cached": step_cached, "bertopic": step_bertopic,
+}
+
+
+def child_main(argv: Sequence[str]) -> None:
+    """`_stage NAME --db ... --csv ... --html ... --embedder ...`: one step, its figures as JSON."""
+    parser = argparse.ArgumentParser(prog="pipeline.py _stage")
+    parser.add_argument("name", choices=list(STEPS))
+    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--csv", type=Path, required=True)
+    parser.add_argument("--html", type=Path, required=True)
+    parser.add_argument("--embedder", required=True)
+    args = parser.parse_args(argv)
+    from scenarios.store import Store
+
+    with Store(args.db) as store:
+        measured = STEPS[args.name](store, args)
+    print(json.dumps({"seconds": measured.seconds, "load": measured.load, "MB": peak_rss_mb(),
+                      "info": measured.info}, ensure_ascii=False))
+
+
+# -- the parent: sizes, progress, tables -------------------------------------------------------
+
+
+@dataclass
+class Size:
+    """One corpus size and what was measured on it (step name -> figures)."""
+
+    label: str
+    stories: int
+    steps: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def seconds(self, name: str) -> float | None:
+        step = self.steps.get(name)
+        return None if step is None or "error" in step else step["seconds"]
+
+    @property
+    def complete(self) -> bool:
+        return all(self.seconds(s) is not None for s in STAGES)
+
+    @property
+    def total(self) -> float | None:
+        return sum(self.seconds(s) or 0.0 for s in STAGES) if self.complete else None
+
+    @property
+    def loads(self) -> float:
+        return sum(self.steps[s]["load"] for s in STAGES if self.seconds(s) is not None)
+
+    @property
+    def cold(self) -> float | None:
+        return None if self.total is None else self.total + self.loads
+
+    @property
+    def peak(self) -> float | None:
+        """The largest peak RSS over the stages that ran."""
+        return max((self.steps[s]["MB"] for s in STAGES if self.seconds(s) is not None), default=None)
+
+    @property
+    def ours(self) -> float | None:
+        c, d = self.seconds("cluster"), self.seconds("describe")
+        return None if c is None or d is None else c + d
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What every step of the run shares."""
+
+    work: Path
+    embedder: str
+    timeout: float | None
+
+
+def run_step(name: str, size: Size, settings: Settings) -> dict[str, Any]:
+    """Run one step in a fresh process; print its line as soon as it is done."""
+    work = settings.work
+    command = [sys.executable, __file__, "_stage", name, "--db", str(work / f"{size.label}.db"),
+               "--csv", str(work / f"{size.label}.csv"), "--html", str(work / f"{size.label}.html"),
+               "--embedder", settings.embedder]
+    wall = time.perf_counter()
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=settings.timeout)
+        tail = (done.stderr.strip().splitlines() or ["no output"])[-1] if done.returncode else ""
+    except subprocess.TimeoutExpired:
+        tail = f"stopped at --timeout {settings.timeout:g} s"
+    if tail:
+        result: dict[str, Any] = {"error": tail, "wall": time.perf_counter() - wall}
+        print(f"  [{size.label}] {name:<10} FAILED after {result['wall']:.0f} s: {tail}", flush=True)
+        return result
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    info = ", ".join(f"{k} {v}" for k, v in result["info"].items())
+    load = f", model load {result['load']:.1f} s" if result["load"] >= 0.05 else ""
+    print(f"  [{size.label}] {name:<10} {result['seconds']:8.1f} s {result['MB']:7.0f} MB{load}  ({info})",
+          flush=True)
+    return result
+
+
+def run_size(size: Size, settings: Settings, bertopic: bool) -> None:
+    """The stages in order (stopping at a failed one), the cached re-run, BERTopic if asked."""
+    for name in STAGES:
+        size.steps[name] = run_step(name, size, settings)
+        if "error" in size.steps[name]:
+            return
+    size.steps["cached"] = run_step("cached", size, settings)
+    if bertopic:
+        size.steps["bertopic"] = run_step("bertopic", size, settings)
+
+
+def size_table(size: Size) -> None:
+    rows = []
+    for name, step in size.steps.items():
+        row: dict[str, object] = {"step": name, "seconds": "failed" if "error" in step else f"{step['seconds']:.1f}",
+                                  "model load s": f"{step.get('load', 0):.1f}", "peak RSS MB": _mb(step)}
+        rows.append(row | {"details": ", ".join(f"{k} {v}" for k, v in step.get("info", {}).items())})
+    if size.cold is not None:
+        rows.append({"step": "total (stages)", "seconds": f"{size.total:.1f}", "model load s": f"{size.loads:.1f}",
+                     "peak RSS MB": _s0(size.peak),
+                     "details": f"cold = {size.cold:.1f} s with model loads"})
+    print(f"\n{size.label}: {size.stories} stories")
+    print_table(rows)
+    print(flush=True)
+
+
+def _mb(step: dict[str, Any] | None) -> str:
+    return "—" if step is None or "error" in step else f"{step['MB']:.0f}"
+
+
+def _s(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}"
+
+
+def _s0(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0f}"
+
+
+def growth(sizes: Sequence[Size], values: Sequence[float | None]) -> str:
+    """Slope of log(value) over log(stories), over the sizes that have a positive value."""
+    import numpy as np
+
+    points = [(s.stories, v) for s, v in zip(sizes, values) if v is not None and v > 0]
+    if len({n for n, _ in points}) < 2:
+        return "—"
+    x, y = np.log([n for n, _ in points]), np.log([v for _, v in points])
+    return f"{np.polyfit(x, y, 1)[0]:.2f}"
+
+
+def summary_rows(sizes: Sequence[Size]) -> list[dict[str, object]]:
+    def row(name: str, seconds: list[float | None], mbs: list[str], fmt: Callable[[float | None], str] = _s):
+        cells: dict[str, object] = {"step": name}
+        for size, value, mb in zip(sizes, seconds, mbs):
+            cells |= {f"{size.label} s": fmt(value), f"{size.label} MB": mb}
+        return cells | {"growth exp.": growth(sizes, seconds)}
+
+    def measured(title: str, step: str) -> dict[str, object]:
+        return row(title, [s.seconds(step) for s in sizes], [_mb(s.steps.get(step)) for s in sizes])
+
+    blank = ["" for _ in sizes]
+    rows = [measured(name, name) for name in STAGES]
+    rows.append(row("model loads", [s.loads for s in sizes], blank))
+    rows.append(row("total (stages)", [s.total for s in sizes], [_s0(s.peak) for s in sizes]))
+    rows.append(row("cold (total + loads)", [s.cold for s in sizes], blank))
+    rows.append(measured("cached re-run", "cached"))
+    rows.append(row("cluster + describe", [s.ours for s in sizes], blank))
+    rows.append(measured("BERTopic fit", "bertopic"))
+    fragments = [float(s.steps["ingest"]["info"]["fragments"]) if s.seconds("ingest") is not None else None
+                 for s in sizes]
+    rows.append(row("fragments (count)", fragments, blank, lambda v: "—" if v is None else f"{v:.0f}"))
+    return rows
+
+
+def bertopic_rows(sizes: Sequence[Size]) -> list[dict[str, object]]:
+    rows = []
+    for size in sizes:
+        if size.seconds("bertopic") is None:
+            continue
+        bt, ours = size.steps["bertopic"], size.ours
+        rows.append({"size": size.label, "fragments": bt["info"]["fragments"], "BERTopic fit s": f"{bt['seconds']:.1f}",
+                     "BERTopic MB": f"{bt['MB']:.0f}", "topics": bt["info"]["topics"],
+                     "outliers": bt["info"]["outliers"], "ours cluster+describe s": _s(ours),
+                     "scenarios": size.steps["cluster"]["info"]["scenarios"],
+                     "BERTopic / ours": "—" if not ours else f"{bt['seconds'] / ours:.1f}×"})
+    return rows
+
+
+def targets(sizes: Sequence[Size], embedder: str) -> None:
+    by_label = {s.label: s for s in sizes}
+    at50 = by_label.get("50k")
+    if at50 and at50.ours and at50.seconds("bertopic"):
+        ratio = at50.seconds("bertopic") / at50.ours
+        print(f"50k: target {'met' if ratio >= 2 else 'NOT met'} — cluster+describe {at50.ours:.1f} s vs "
+              f"BERTopic fit {at50.seconds('bertopic'):.1f} s: {ratio:.1f}× faster (want ≥ 2×)")
+    else:
+        print("50k: target not measured — cluster+describe ≥ 2× faster than the BERTopic fit")
+    at100 = by_label.get("100k")
+    if at100 and at100.complete and embedder == "navec":
+        steps = {n: at100.steps[n]["MB"] for n in [*STAGES, "cached"] if at100.seconds(n) is not None}
+        worst = max(steps, key=steps.__getitem__)
+        print(f"100k: target {'met' if steps[worst] <= 4096 else 'NOT met'} — end-to-end peak RSS "
+              f"{steps[worst]:.0f} MB ({worst}; want ≤ 4096 MB with navec)")
+    else:
+        print("100k: target not measured — end-to-end peak RSS ≤ 4096 MB with navec")
+    shares = {s.label: s.seconds("cached") / s.cold for s in sizes if s.cold and s.seconds("cached") is not None}
+    if shares:
+        met = all(v <= 0.05 for v in shares.values())
+        print(f"cached re-run: target {'met' if met else 'NOT met'} — share of cold "
+              + ", ".join(f"{k} {v:.1%}" for k, v in shares.items()) + " (want ≤ 5 %)")
+
+
+def budget(sizes: Sequence[Size], minutes: float) -> None:
+    """The default run's budget: 30 minutes on 2 cores; name the step that costs most."""
+    steps = [(s.steps[n].get("seconds", s.steps[n].get("wall", 0.0)), n, s.label) for s in sizes for n in s.steps]
+    if not steps:
+        return
+    seconds, name, size = max(steps)
+    print(f"run budget: {'met' if minutes <= 30 else 'NOT met'} — {minutes:.1f} min (want ≤ 30 min on 2 cores); "
+          f"slowest step {name} at {size}: {seconds / 60:.1f} min")
+
+
+def parse_sizes(text: str) -> list[int | None]:
+    return [None if part == "real" else int(part) for part in text.split(",") if part]
+
+
+def label(size: int | None) -> str:
+    if size is None:
+        return "real"
+    return f"{size // 1000}k" if size % 1000 == 0 else str(size)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="real,10000,50000,100000", help="comma list of story counts or `real`")
+    parser.add_argument("--bertopic-sizes", default="real,10000,50000", help="sizes that also fit BERTopic")
+    parser.add_argument("--embedder", default="navec", help="navec (default) or e5 (slow)")
+    parser.add_argument("--work", type=Path, help="work folder (default: a temp folder)")
+    parser.add_argument("--keep", action="store_true", help="keep the temp work folder")
+    parser.add_argument("--timeout", type=float, help="stop a step after this many seconds (default: never)")
+    args = parser.parse_args()
+    source_folder = require_shared_data()
+    started = time.perf_counter()
+    work = args.work or Path(tempfile.mkdtemp(prefix="bench-pipeline-"))
+    work.mkdir(parents=True, exist_ok=True)
+    bertopic = {label(s) for s in parse_sizes(args.bertopic_sizes)}
+    sources = load_sources(source_folder)
+    print(f"corpus: {sum(len(s.rows) for s in sources)} real stories from {', '.join(SOURCES)} in {SHARED_DATA};\n"
+          "larger sizes add generated stories: a random real story's sentence count, date, bank and rating,\n"
+          f"its sentences drawn from its source's pool of {sum(len(s.sentences) for s in sources)} real sentences "
+          f"(seed {SEED}; a repeated text is drawn again,\nso one-sentence housing replies never make new stories). "
+          f"embedder {args.embedder}, project defaults otherwise; work folder {work}", flush=True)
+    sizes: list[Size] = []
+    try:
+        for value in parse_sizes(args.sizes):
+            name = label(value)
+            for old in work.glob(f"{name}.db*"):
+                old.unlink()
+            stories, made = write_corpus(work / f"{name}.csv", sources, value)
+            size = Size(name, stories)
+            mix = f" ({sum(made.values())} generated: " + ", ".join(f"{k} {v}" for k, v in made.items()) + ")"
+            print(f"\n{name}: {stories} stories{mix if made else ''}, running stages", flush=True)
+            run_size(size, Settings(work, args.embedder, args.timeout), name in bertopic)
+            sizes.append(size)
+            size_table(size)
+    finally:
+        if args.work is None and not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    print("\nsummary: seconds of the library call (s), peak RSS of its own process (MB); growth exp. = slope of "
+          "log(s) over log(stories)")
+    print_table(summary_rows(sizes))
+    print("\nBERTopic (defaults, multilingual) on the same fragment vectors, next to ours")
+    print_table(bertopic_rows(sizes))
+    print()
+    targets(sizes, args.embedder)
+    minutes = (time.perf_counter() - started) / 60
+    print(f"\nbenchmark wall time {minutes:.1f} min (parent peak RSS {peak_rss_mb():.0f} MB)")
+    budget(sizes, minutes)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "_stage":
+        child_main(sys.argv[2:])
+    else:
+        main()
