@@ -390,20 +390,20 @@ def topic_not_mood(store: Store, data: Dataset, embedder: Embedder, run_id: int,
 
     rating, theme = data.extra["rating"], data.gold
     rows = [_mood_row("gold theme itself (reference)", dict(theme), rating, theme, 0.0)]
-    rows.append(_mood_row("ours: fragments, centred + PCA 50, HDBSCAN leaf", story_scenarios(store, run_id),
+    rows.append(_mood_row("ours: fragments, centred + PCA 50, our HDBSCAN", story_scenarios(store, run_id),
                           rating, theme, 0.0))
     # Ablation on the same store: our cluster step with the raw fragment vectors (no centering, no PCA).
     name, params = data.config.component("clusterer")
     raw = cluster(store, clusterers.create(name, **params), embedder_id=embedder.id,
                   options=ClusterOptions(representation=Representation(center=False, pca_dims=None)))
-    rows.append(_mood_row("ablation: fragments, raw e5, HDBSCAN leaf", story_scenarios(store, raw.run_id),
+    rows.append(_mood_row("ablation: fragments, raw e5, our HDBSCAN", story_scenarios(store, raw.run_id),
                           rating, theme, raw.seconds))
 
     ids, whole, embed_s = whole_story_vectors(store, embedder)
     print(f"\n(whole reviews embedded in {embed_s:.0f} s)")
     hdb = clusterers.create(name, **params)
-    for label, space in (("naive: whole reviews, raw e5, HDBSCAN leaf (ours' settings)", whole),
-                         ("ablation: whole reviews, centred + PCA 50, HDBSCAN leaf",
+    for label, space in (("naive: whole reviews, raw e5, our HDBSCAN settings", whole),
+                         ("ablation: whole reviews, centred + PCA 50, our HDBSCAN",
                           Representation().fit(whole).transform(whole))):
         t = time.perf_counter()
         found = hdb.fit(space)
