@@ -37,15 +37,20 @@ def scenarios_command(*args: str) -> list[str]:
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """1,500 reviews recombined from the demo corpus' sentences (real vocabulary, new stories)."""
+    return write_reviews(tmp_path_factory.mktemp("generated") / "reviews.csv", 1500, seed=3)
+
+
+def write_reviews(path: Path, n: int, seed: int) -> Path:
+    """`n` reviews of three sentences drawn from the demo corpus' reviews."""
     with (CORPUS / "stories" / "reviews.csv").open(encoding="utf-8", newline="") as f:
         sentences = [s.strip() + "." for row in csv.DictReader(f) for s in row["text"].split(".") if len(s) > 25]
-    rng = random.Random(3)
-    path = tmp_path_factory.mktemp("generated") / "reviews.csv"
+    rng = random.Random(seed)
     with path.open("w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(["id", "date", "text"])
-        for i in range(1500):
-            writer.writerow([f"g{i}", f"2026-{i % 12 + 1:02d}-{i % 28 + 1:02d}", " ".join(rng.sample(sentences, 3))])
+        for i in range(n):
+            writer.writerow([f"g{seed}-{i}", f"2026-{i % 12 + 1:02d}-{i % 28 + 1:02d}",
+                             " ".join(rng.sample(sentences, 3))])
     return path
 
 
@@ -66,6 +71,12 @@ def rows(path: Path, sql: str) -> list[tuple]:
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         return conn.execute(sql).fetchall()
+
+
+def count(path: Path, table: str) -> int:
+    """Rows of `table`, read without the integrity check, so polling stays quick."""
+    with sqlite3.connect(path) as conn:
+        return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
 
 def timed(command: list[str]) -> float:
@@ -157,17 +168,20 @@ def test_single_transaction_stage_killed_midway_leaves_nothing_and_reruns_identi
 
 def test_ctrl_c_says_what_was_saved_and_how_to_resume(ingested: Path, tmp_path: Path) -> None:
     store = copy(ingested, tmp_path / "interrupted.db")
-    process = subprocess.Popen(scenarios_command("lemmatise", "--db", str(store), "--batch-size", "100"),
+    with Store(store) as more:  # ~8k fragments: seconds of work left when the signal lands, even under load
+        add_paths(more, [write_reviews(tmp_path / "more.csv", 6000, seed=4)])
+    process = subprocess.Popen(scenarios_command("lemmatise", "--db", str(store), "--batch-size", "20"),
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and rows(store, "SELECT count(*) FROM lemmas")[0][0] < 200:
-        time.sleep(0.02)
+    while time.monotonic() < deadline and count(store, "lemmas") < 40:
+        time.sleep(0.005)
+    assert process.poll() is None, "lemmatise finished before it could be interrupted"
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 130
     assert "Прервано" in stderr and "повторите команду" in stderr and "Traceback" not in stderr
     saved = rows(store, "SELECT count(*) FROM lemmas")[0][0]
-    assert saved % 100 == 0 and saved >= 200
+    assert saved % 20 == 0 and saved >= 40 and saved < count(store, "fragments")
     again = subprocess.run(scenarios_command("lemmatise", "--db", str(store)), capture_output=True, text=True)
     assert f"уже было: {saved}" in again.stdout
 
