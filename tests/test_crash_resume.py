@@ -170,8 +170,11 @@ def test_ctrl_c_says_what_was_saved_and_how_to_resume(ingested: Path, tmp_path: 
     store = copy(ingested, tmp_path / "interrupted.db")
     with Store(store) as more:  # ~8k fragments: seconds of work left when the signal lands, even under load
         add_paths(more, [write_reviews(tmp_path / "more.csv", 6000, seed=4)])
+    # A shell that starts a job in the background makes it ignore SIGINT, and Python keeps an ignored
+    # SIGINT ignored: give the child the default, as a terminal would.
     process = subprocess.Popen(scenarios_command("lemmatise", "--db", str(store), "--batch-size", "20"),
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and count(store, "lemmas") < 40:
         time.sleep(0.005)
