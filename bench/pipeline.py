@@ -151,7 +151,7 @@ def _config(embedder: str) -> Any:
     return Config(sections={"embedder": {"name": embedder}})
 
 
-def _ingest_options(path: Path) -> Any:
+def _ingest_options() -> Any:
     from scenarios.ingest import IngestOptions
     from scenarios.readers import ReadOptions
 
@@ -168,7 +168,7 @@ def _embedder(config: Any) -> tuple[Any, float]:
 def step_ingest(store: Any, args: argparse.Namespace) -> Measured:
     from scenarios.ingest import add_paths
 
-    options = _ingest_options(args.csv)
+    options = _ingest_options()
     report, seconds = timed(lambda: add_paths(store, [args.csv], options=options))
     distinct = store.conn.execute("SELECT count(DISTINCT hash) FROM fragments").fetchone()[0]
     return Measured(seconds, info={"stories": store.count("stories"), "duplicates": report.duplicates,
@@ -233,7 +233,7 @@ def step_cached(store: Any, args: argparse.Namespace) -> Measured:
     from scenarios import pipeline
 
     def again() -> dict[str, Any]:
-        report = pipeline.run(store, _config(args.embedder), [args.csv], ingest=_ingest_options(args.csv))
+        report = pipeline.run(store, _config(args.embedder), [args.csv], ingest=_ingest_options())
         ran = [name for name, r in report.stages.items() if getattr(r, "done", getattr(r, "added", 1))]
         return {"did work": ",".join(ran) or "none", **_digest(store, args.html)}
 

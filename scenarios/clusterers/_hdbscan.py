@@ -69,15 +69,15 @@ class HDBSCANClusterer(Clusterer):
         labels = np.asarray(model.labels_, dtype=int)
         if self.selection != "eom":
             return labels
-        leaf = self._reselect(model, size, "leaf")
+        leaf = self._leaf_labels(model, size)
         return leaf if too_coarse(labels, leaf, self.max_share) else labels
 
-    def _reselect(self, model: Any, size: int, selection: str) -> np.ndarray:
-        """Labels of another cluster selection on the fitted tree (what hdbscan does inside `fit`)."""
+    def _leaf_labels(self, model: Any, size: int) -> np.ndarray:
+        """Leaf selection on the already fitted tree (hdbscan's own step inside `fit`, not a refit)."""
         from hdbscan.hdbscan_ import _tree_to_labels
 
         tree = model.single_linkage_tree_.to_numpy()
-        labels = _tree_to_labels(None, tree, min_cluster_size=size, cluster_selection_method=selection,
+        labels = _tree_to_labels(None, tree, min_cluster_size=size, cluster_selection_method="leaf",
                                  cluster_selection_epsilon=self.epsilon)[0]
         return np.asarray(labels, dtype=int)
 

@@ -16,7 +16,6 @@ The user's own company (`own`) is found like any other but never reported as a c
 
 from __future__ import annotations
 
-import itertools
 import re
 import warnings
 from collections import Counter, defaultdict
@@ -195,11 +194,12 @@ class CompanyFinder:
         stories: dict[str, set[str]] = defaultdict(set)
         own: dict[str, bool] = {}
         limit = len(members) if ner_limit is None else ner_limit
-        read = [(m.story_id, m.text) for m in members]
-        found = self.find([t for _, t in read[:limit]])
-        found += [self._match_aliases(t) for _, t in read[limit:]]
-        pairs = zip([s for s, _ in read], found, strict=True)
-        for story, hits in itertools.chain(pairs, ((s, self._match_aliases(t)) for s, t in unsampled)):
+        unsampled = list(unsampled)
+        found = self.find([m.text for m in members[:limit]])
+        found += [self._match_aliases(m.text) for m in members[limit:]]
+        found += [self._match_aliases(text) for _, text in unsampled]
+        story_ids = [m.story_id for m in members] + [story for story, _ in unsampled]
+        for story, hits in zip(story_ids, found, strict=True):
             for m in hits:
                 if m.own and not include_own:
                     continue

@@ -143,10 +143,9 @@ class KindClassifier:
         self.cue_weight = cue_weight
         self.embedding_weight = embedding_weight
         self.temperature = temperature
-        self._cues = [[_cue_words(c) for c in k.cues] for k in self.kinds]
         self._cue_index: dict[str, list[tuple[int, int, tuple[tuple[str, bool], ...]]]] = defaultdict(list)
-        for kind, cues in enumerate(self._cues):
-            for number, cue in enumerate(cues):
+        for kind, spec in enumerate(self.kinds):
+            for number, cue in enumerate(map(_cue_words, spec.cues)):
                 if cue:
                     self._cue_index[cue[0][0]].append((kind, number, cue))
         if companies is not None and company_kind not in self.names:
