@@ -7,6 +7,7 @@ user's embedder is chosen exactly like a built-in one.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from importlib.metadata import entry_points
 from typing import Any, Generic, TypeVar
@@ -32,6 +33,19 @@ class Registry(Generic[T]):
             return factory
 
         return add
+
+    def register_lazy(self, name: str, path: str) -> None:
+        """Make the class at `path` ("package.module:Class") available as `name`.
+
+        The module is imported on first `create`, so choosing `hdbscan` never loads what `e5`
+        needs, and importing the package stays quick.
+        """
+        module, attr = path.split(":")
+
+        def factory(**params: Any) -> T:
+            return getattr(importlib.import_module(module), attr)(**params)  # type: ignore[no-any-return]
+
+        self._factories[name] = factory
 
     def names(self) -> list[str]:
         """Registered names, built-ins and plugins."""

@@ -2,33 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..registry import Registry
 from ._base import Clusterer
 
 clusterers: Registry[Clusterer] = Registry("clusterers")
 
-
-@clusterers.register("hdbscan")
-def _hdbscan(**params: Any) -> Clusterer:
-    from ._hdbscan import HDBSCANClusterer
-
-    return HDBSCANClusterer(**params)
-
-
-@clusterers.register("kmeans")
-def _kmeans(**params: Any) -> Clusterer:
-    from ._flat import KMeansClusterer
-
-    return KMeansClusterer(**params)
-
-
-@clusterers.register("agglomerative")
-def _agglomerative(**params: Any) -> Clusterer:
-    from ._flat import AgglomerativeClusterer
-
-    return AgglomerativeClusterer(**params)
-
+clusterers.register_lazy("hdbscan", "scenarios.clusterers._hdbscan:HDBSCANClusterer")
+clusterers.register_lazy("kmeans", "scenarios.clusterers._flat:KMeansClusterer")
+clusterers.register_lazy("agglomerative", "scenarios.clusterers._flat:AgglomerativeClusterer")
 
 __all__ = ["Clusterer", "clusterers"]

@@ -17,33 +17,10 @@ from ._base import Embedder, checked, normalise_rows
 embedders: Registry[Embedder] = Registry("embedders")
 DEFAULT_EMBEDDER = "e5"
 
-
-@embedders.register("e5")
-def _e5(**params: Any) -> Embedder:
-    from ._e5 import E5Embedder
-
-    return E5Embedder(**params)
-
-
-@embedders.register("st")
-def _st(**params: Any) -> Embedder:
-    from ._st import SentenceTransformerEmbedder
-
-    return SentenceTransformerEmbedder(**params)
-
-
-@embedders.register("hashing")
-def _hashing(**params: Any) -> Embedder:
-    from ._fake import HashingEmbedder
-
-    return HashingEmbedder(**params)
-
-
-@embedders.register("navec")
-def _navec(**params: Any) -> Embedder:
-    from ._navec import NavecEmbedder
-
-    return NavecEmbedder(**params)
+embedders.register_lazy("e5", "scenarios.embedders._e5:E5Embedder")
+embedders.register_lazy("st", "scenarios.embedders._st:SentenceTransformerEmbedder")
+embedders.register_lazy("hashing", "scenarios.embedders._fake:HashingEmbedder")
+embedders.register_lazy("navec", "scenarios.embedders._navec:NavecEmbedder")
 
 
 def create_embedder(spec: str = DEFAULT_EMBEDDER, **params: Any) -> Embedder:
