@@ -93,7 +93,14 @@ _V3 = [
         merged_into TEXT, pinned TEXT, updated_at TEXT)""",
 ]
 
-MIGRATIONS: dict[int, Sequence[str]] = {1: _V1, 2: _V2, 3: _V3}
+# Tone per scenario: the share of its members that praise and that complain (0..1), written by
+# describe beside the size; never an input to clustering.
+_V4 = [
+    "ALTER TABLE scenarios ADD COLUMN praise REAL",
+    "ALTER TABLE scenarios ADD COLUMN complaint REAL",
+]
+
+MIGRATIONS: dict[int, Sequence[str]] = {1: _V1, 2: _V2, 3: _V3, 4: _V4}
 
 
 def migrate(conn: sqlite3.Connection, from_version: int) -> None:

@@ -77,9 +77,22 @@ def browser(tmp_path_factory: pytest.TempPathFactory):
 
 
 def wait_for(driver, condition, timeout: float = 60):
+    """Wait until `condition(driver)` is truthy; an element that went stale (the page reloaded) is retried."""
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, timeout, poll_frequency=0.2).until(condition)
+    ignored = (StaleElementReferenceException, NoSuchElementException)
+    return WebDriverWait(driver, timeout, poll_frequency=0.2, ignored_exceptions=ignored).until(condition)
+
+
+def reloaded_or_done(element) -> bool:
+    """True once `element`'s page has been replaced by a reload, or it already says the job is done."""
+    from selenium.common.exceptions import StaleElementReferenceException
+
+    try:
+        return "Готово" in element.text
+    except StaleElementReferenceException:
+        return True
 
 
 def screenshot(driver, name: str) -> Path:
@@ -153,7 +166,9 @@ def test_recluster_button_shows_progress_and_reloads(server: tuple[str, Path], b
     progress = wait_for(browser, lambda d: d.find_element(By.ID, "sc-progress").text or None, 30)
     assert "Леммы" in progress or "Готово" in progress
     screenshot(browser, "web_progress.png")
-    wait_for(browser, lambda d: "Готово: прогон" in d.find_element(By.ID, "sc-progress").text, 240)
+    box = browser.find_element(By.ID, "sc-progress")
+    wait_for(browser, lambda d: reloaded_or_done(box), 240)  # the page reloads when the job ends
+    wait_for(browser, lambda d: "Готово: прогон" in d.find_element(By.ID, "sc-progress").text, 60)
     assert browser.find_element(By.ID, "sc-recluster").is_enabled()
     with Store(db) as store:
         assert store.count("runs") == runs + 1
