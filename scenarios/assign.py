@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .cluster import ClusterOptions, latest_run, update_sizes
+from .cluster import fragment_texts, latest_run, place, update_sizes
 from .embed import load_vectors
 from .represent import Projection
 from .store import Store
@@ -29,11 +29,15 @@ class AssignReport:
 
 
 def assign(store: Store, *, threshold: float | None = None, run_id: int | None = None) -> AssignReport:
-    """Assign fragments embedded since the run to its scenarios; returns the counts."""
+    """Assign fragments embedded since the run to its scenarios; returns the counts.
+
+    The threshold is the run's own (stored in its config) unless given: the same `place` rule
+    with the same number as the run's second pass.
+    """
     run_id = run_id or latest_run(store)
     run = store.query("SELECT embedder, config, space FROM runs WHERE id = ?", (run_id,))[0]
     if threshold is None:
-        threshold = json.loads(run["config"]).get("assign_threshold") or ClusterOptions.assign_threshold
+        threshold = json.loads(run["config"]).get("assign_threshold")
     known = {r[0] for r in store.conn.execute("SELECT hash FROM memberships WHERE run_id = ?", (run_id,))}
     live = {r[0] for r in store.conn.execute("SELECT DISTINCT hash FROM fragments")}
     hashes, vectors = load_vectors(store, run["embedder"])
@@ -41,19 +45,19 @@ def assign(store: Store, *, threshold: float | None = None, run_id: int | None =
     if not new:
         return AssignReport(run_id, 0, 0)
     rows = store.query("SELECT id, space_centroid FROM scenarios WHERE run_id = ? ORDER BY id", (run_id,))
-    ids = [r["id"] for r in rows]
-    centres = np.stack([np.frombuffer(r["space_centroid"], dtype=np.float32) for r in rows]) if rows else None
-    space = Projection.from_bytes(run["space"]).transform(vectors[new])
-    records = []
-    for row, i in enumerate(new):
-        if centres is None:
-            records.append((run_id, hashes[i], None, None, 0.0, "none"))
-            continue
-        similarity = centres @ space[row]
-        best = int(similarity.argmax())
-        hit = similarity[best] >= threshold
-        records.append((run_id, hashes[i], ids[best] if hit else None, ids[best] if hit else None,
-                        float(similarity[best]), "new" if hit else "none"))
+    new_hashes = [hashes[i] for i in new]
+    if not rows:
+        records = [(run_id, h, None, None, 0.0, "none") for h in new_hashes]
+    else:
+        ids = [r["id"] for r in rows]
+        centres = np.stack([np.frombuffer(r["space_centroid"], dtype=np.float32) for r in rows])
+        projection = Projection.from_bytes(run["space"])
+        texts = fragment_texts(store, new_hashes) if projection.lexical else None
+        space = projection.transform(vectors[new], texts)
+        labels, scores = place(space @ centres.T, np.full(len(new), -1), threshold, keep_members=True)
+        records = [(run_id, h, ids[label] if label >= 0 else None, ids[label] if label >= 0 else None,
+                    float(score), "new" if label >= 0 else "none")
+                   for h, label, score in zip(new_hashes, labels, scores)]
     with store.transaction() as conn:
         conn.executemany(
             "INSERT INTO memberships (run_id, hash, scenario_id, origin, score, pass) VALUES (?,?,?,?,?,?)", records)

@@ -2,8 +2,10 @@
 
 Deterministic: fragments enter in hash order, the representation and clusterer are seeded or
 exact, and clusters are numbered by size, so the same fragments give the same scenarios whatever
-order they were added in. Fragments that fit no scenario stay unassigned and are counted; an
-optional second pass gives an outlier to its nearest scenario when the similarity is high enough.
+order they were added in. Chatter (greetings, thanks, bare verdicts: `lang/ru/chatter.py`) is set
+aside first. One rule then places every fragment (`place`, shared with `assign`): a fragment stays
+in, or joins, a scenario only when its cosine to the scenario's centroid reaches the run's
+threshold; the rest stay unassigned and are counted.
 A scenario that matches one of the previous run (shared members, or a near-identical centroid)
 keeps its id, so names, pins and merges made by people survive re-clustering.
 """
@@ -21,6 +23,7 @@ import numpy as np
 from .clusterers import Clusterer
 from .embed import iter_vectors
 from .errors import ScenariosError
+from .lang.ru.chatter import is_chatter
 from .represent import Projection, Representation
 from .scenario_ids import apply_merges, match_ids, previous_clusters
 from .stage import active
@@ -32,15 +35,15 @@ class ClusterOptions:
     """Options of a cluster run beyond the clusterer's own parameters."""
 
     representation: Representation = field(default_factory=Representation)
-    min_words: int = 5                     # fragments with fewer content lemmas are chatter, not stories
-    assign_threshold: float | None = 0.32  # cosine in the clustering space; None = no second pass
-    max_fit: int = 10_000                  # above this, fit on an even sample in hash order
+    chatter: bool = True                   # set aside fragments that tell no story (lang/ru/chatter.py)
+    assign_threshold: float | None = 0.3   # cosine to a centroid, clustering space; None = keep all, join none
+    max_fit: int = 100_000                 # above this, fit on an even sample in hash order
     match_overlap: float = 0.3             # Jaccard of members to keep a previous scenario's id
     match_centroid: float = 0.9            # or cosine of centroids (original space)
 
     @property
     def config(self) -> dict[str, Any]:
-        return {"representation": self.representation.config, "min_words": self.min_words,
+        return {"representation": self.representation.config, "chatter": self.chatter,
                 "assign_threshold": self.assign_threshold, "max_fit": self.max_fit,
                 "match_overlap": self.match_overlap, "match_centroid": self.match_centroid}
 
@@ -70,9 +73,9 @@ def cluster(
 
     When the latest run already used this embedder, these parameters and exactly these fragments,
     it is returned as is (`reused=True`): re-running a step never duplicates it. `force` re-runs.
-    Memory stays at the reduced vectors (n x 50): the projection is fitted and applied on vectors
-    streamed from the store, and HDBSCAN fits at most `max_fit` of them; the rest join their
-    nearest scenario through the same second pass that places outliers.
+    Memory stays at the clustering space (n x ~600 floats): the projection is fitted and applied
+    on vectors streamed from the store, and the clusterer fits at most `max_fit` of them; the
+    rest join their nearest scenario through `place`, the rule that places outliers.
     """
     options = options or ClusterOptions()
     embedder_id = embedder_id or active(store, "embedder")
@@ -83,14 +86,15 @@ def cluster(
     config = run_config(clusterer, options)
     if not force and (same := _same_as_latest(store, embedder_id, config, hashes)):
         return same
-    hashes, chatter = _without_chatter(store, hashes, options.min_words)
+    hashes, chatter = _set_aside_chatter(store, hashes) if options.chatter else (hashes, [])
     if len(hashes) < 2:
         raise ScenariosError("Слишком мало фрагментов для кластеризации: добавьте истории.")
     rows = {h: i for i, h in enumerate(hashes)}
-    projection = options.representation.fit_chunks(chunk for _, chunk in _chunks(store, embedder_id, rows))
+    texts = fragment_texts(store, hashes) if options.representation.lexical else None
+    projection = options.representation.fit_chunks((chunk for _, chunk in _chunks(store, embedder_id, rows)), texts)
     space = np.empty((len(hashes), projection.dim(embedding_dim(store, embedder_id))), dtype=np.float32)
     for index, chunk in _chunks(store, embedder_id, rows):
-        space[index] = projection.transform(chunk)
+        space[index] = projection.transform(chunk, [texts[i] for i in index] if projection.lexical and texts else None)
     fit = _even_sample(len(hashes), options.max_fit)
     labels = np.full(len(hashes), -1, dtype=int)
     fitted = np.asarray(clusterer.fit(space[fit]))
@@ -99,8 +103,7 @@ def cluster(
     labels[fit] = fitted
     labels = canonical_labels(labels, hashes)
     core = labels.copy()
-    threshold = options.assign_threshold if clusterer.finds_outliers else -1.0  # flat ones place everything
-    scores, passes = _second_pass(space, labels, threshold)
+    scores, passes = _second_pass(space, labels, options.assign_threshold, keep_members=clusterer.finds_outliers)
     centres, old_members, old_centres = _original_centroids(store, embedder_id, rows, core)
     sequence = int(store.meta("scenario_seq") or 0)
     by_label = np.array(hashes)
@@ -152,30 +155,29 @@ def _same_as_latest(store: Store, embedder_id: str, config: str, hashes: list[st
                      reused=True)
 
 
-def _without_chatter(store: Store, hashes: list[str], min_words: int) -> tuple[list[str], list[str]]:
-    """Set aside short fragments ("Хорошо, спасибо.") of stories that also say something longer.
+def _set_aside_chatter(store: Store, hashes: list[str]) -> tuple[list[str], list[str]]:
+    """Split off fragments that tell no story: greetings, thanks, bare verdicts, request formulas.
 
-    A fragment with fewer than `min_words` content lemmas is chatter only when its story has a
-    longer fragment: greetings and thanks in transcripts formed the largest "scenario" of the demo
-    corpus (73 stories), while a one-line review is the whole story and stays (measured with
-    `bench/quality.py`: housing comments went from 35% to 83% of stories in a scenario). Needs
-    lemmas; without them nothing is set aside.
+    Judged on the fragment's own lemmas (`lang/ru/chatter.is_chatter`), wherever it stands: in
+    `../shared/data/banki_scenario_sentences.csv` 75 % of the `none` sentences are chatter by this
+    rule and 1.3 % of the scenario sentences. Needs lemmas; without them nothing is set aside.
     """
     lemmatiser = active(store, "lemmatiser")
-    if not min_words or not lemmatiser:
+    if not lemmatiser:
         return hashes, []
-    rows = store.conn.execute(
-        """SELECT f.hash, f.story_id, l.lemmas FROM fragments f
-           JOIN lemmas l ON l.hash = f.hash AND l.lemmatiser = ?""", (lemmatiser,))
-    short_in: dict[str, set[str]] = {}
-    stories_with_content: set[str] = set()
-    for h, story, lemmas in rows:
-        if len(lemmas.split()) < min_words:
-            short_in.setdefault(h, set()).add(story)
-        else:
-            stories_with_content.add(story)
-    chatter = {h for h, stories in short_in.items() if stories <= stories_with_content}
+    rows = store.conn.execute("SELECT hash, lemmas FROM lemmas WHERE lemmatiser = ?", (lemmatiser,))
+    chatter = {h for h, lemmas in rows if is_chatter(lemmas.split())}
     return [h for h in hashes if h not in chatter], [h for h in hashes if h in chatter]
+
+
+def fragment_texts(store: Store, hashes: Sequence[str]) -> list[str]:
+    """The text of each fragment hash (identical fragments share a hash, so any copy will do)."""
+    wanted = set(hashes)
+    found: dict[str, str] = {}
+    for h, text in store.conn.execute("SELECT hash, text FROM fragments"):
+        if h in wanted and h not in found:
+            found[h] = text
+    return [found[h] for h in hashes]
 
 
 def _even_sample(n: int, limit: int) -> np.ndarray:
@@ -207,20 +209,42 @@ def centroids(space: np.ndarray, labels: np.ndarray) -> np.ndarray:
     return sums / np.where(norms == 0, 1, norms)
 
 
-def _second_pass(space: np.ndarray, labels: np.ndarray, threshold: float | None) -> tuple[np.ndarray, list[str]]:
-    """Score members by similarity to their centroid; give outliers above `threshold` to the nearest."""
+def _second_pass(space: np.ndarray, labels: np.ndarray, threshold: float | None, *,
+                 keep_members: bool) -> tuple[np.ndarray, list[str]]:
+    """Place every fragment with `place` against the clusters' centroids; labels change in place."""
     scores = np.zeros(len(labels))
     passes = np.where(labels >= 0, "core", "none").astype(object)
     if labels.max() < 0:
         return scores, list(passes)
-    similarity = space @ centroids(space, labels).T
+    placed, scores = place(space @ centroids(space, labels).T, labels, threshold, keep_members=keep_members)
+    passes[(labels < 0) & (placed >= 0)] = "assigned"
+    passes[(labels >= 0) & (placed < 0)] = "none"
+    labels[:] = placed
+    return scores, list(passes)
+
+
+def place(similarity: np.ndarray, labels: np.ndarray, threshold: float | None, *,
+          keep_members: bool) -> tuple[np.ndarray, np.ndarray]:
+    """The one rule that puts fragments into scenarios: `(labels, scores)` from `similarity` to centroids.
+
+    A fragment outside every cluster (label -1) joins its nearest centroid when the cosine reaches
+    `threshold`. A cluster member stays when its cosine to its own centroid does, or always when
+    `keep_members` (HDBSCAN's core points are dense by construction). `threshold=None` keeps the
+    clusterer's labels as they are. The cluster stage's second pass and `assign` both call this,
+    with the threshold stored in the run.
+    """
+    labels = labels.copy()
     nearest, best = similarity.argmax(axis=1), similarity.max(axis=1)
     members = labels >= 0
+    scores = best.astype(float)
     scores[members] = similarity[np.flatnonzero(members), labels[members]]
-    if threshold is not None:
-        joining = ~members & (best >= threshold)
-        labels[joining], scores[joining], passes[joining] = nearest[joining], best[joining], "assigned"
-    return scores, list(passes)
+    if threshold is None:
+        return labels, np.where(members, scores, 0.0)
+    joining = ~members & (best >= threshold)
+    labels[joining] = nearest[joining]
+    if not keep_members:
+        labels[members & (scores < threshold)] = -1
+    return labels, scores
 
 
 def _original_centroids(

@@ -24,7 +24,7 @@ DEFAULT_FILE = "scenarios.toml"
 DEFAULTS: dict[str, dict[str, Any]] = {
     "lemmatiser": {"name": "pymorphy"},
     "embedder": {"name": "e5"},
-    "clusterer": {"name": "hdbscan"},
+    "clusterer": {"name": "leiden"},
 }
 
 

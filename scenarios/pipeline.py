@@ -8,7 +8,7 @@ re-clusters (scenario ids, names and pins survive) and describes the new run.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -74,7 +74,7 @@ def cluster_setup(
 ) -> tuple[Clusterer, ClusterOptions]:
     """Clusterer and run options from `[clusterer]` and `[cluster]`, overridden by CLI flags.
 
-    `assign_threshold=0` turns the second pass off; `pca_dims=0` keeps all dimensions.
+    `assign_threshold=0` keeps the clusterer's labels as they are; `pca_dims=0` keeps all dimensions.
     """
     name, params = config.component("clusterer", clusterer)
     if min_cluster_size is not None:
@@ -82,12 +82,12 @@ def cluster_setup(
     section = config.section("cluster")
     representation = Representation(**section.get("representation", {}))
     if pca_dims is not None:
-        representation = Representation(center=representation.center, pca_dims=pca_dims or None)
+        representation = replace(representation, pca_dims=pca_dims or None)
     threshold = section.get("assign_threshold", ClusterOptions.assign_threshold)
     if assign_threshold is not None:
         threshold = assign_threshold or None
     options = ClusterOptions(representation=representation, assign_threshold=threshold,
-                             min_words=section.get("min_words", ClusterOptions.min_words))
+                             chatter=bool(section.get("chatter", ClusterOptions.chatter)))
     return clusterers.create(name, **params), options
 
 

@@ -19,12 +19,12 @@ from ._common import config_option, console, err_console, open_store, print_json
 @cli.command("cluster")
 @store_option
 @config_option
-@click.option("--clusterer", "-c", help="hdbscan (default), kmeans or agglomerative.")
-@click.option("--min-cluster-size", type=click.IntRange(2), help="HDBSCAN: smallest scenario, in fragments "
+@click.option("--clusterer", "-c", help="leiden (default), hdbscan, kmeans or agglomerative.")
+@click.option("--min-cluster-size", type=click.IntRange(2), help="Smallest scenario, in fragments "
               "[default: scales with the corpus].")
-@click.option("--assign-threshold", type=float, help="Second pass: give an outlier to its nearest scenario at "
-              "this cosine or more; 0 turns the pass off [default: 0.32].")
-@click.option("--pca-dims", type=click.IntRange(0), help="Dimensions kept before clustering; 0 = none [default: 50].")
+@click.option("--assign-threshold", type=float, help="A fragment is in a scenario only at this cosine to its "
+              "centre or more (assign uses the same); 0 keeps the clusterer's labels [default: 0.3].")
+@click.option("--pca-dims", type=click.IntRange(0), help="PCA dimensions of the embedder half before clustering; 0 = all [default: all].")
 @click.option("--force", is_flag=True, help="Cluster again even if nothing changed since the latest run.")
 def cluster_command(db_path: str, config_path: str | None, clusterer: str | None, min_cluster_size: int | None,
                     assign_threshold: float | None, pca_dims: int | None, force: bool) -> None:
