@@ -1,12 +1,18 @@
 """Story-level quality of the default pipeline next to KMeans and BERTopic on the same vectors.
 
-Three datasets, each ingested and embedded once (e5) into a fresh store that every method reuses:
+Five datasets, each ingested and embedded once (e5) into a fresh store that every method reuses:
+
+* `sentences`: `../shared/data/banki_scenario_sentences.csv`, 690 review sentences, gold
+  `scenario` (26 scenarios; the 64 `none` rows are left out of the scores and reported apart:
+  the share kept out of every scenario), plus whether the three mirror pairs separate;
 
 * `demo`: the demo corpus `corpus/stories`, gold `corpus/labels.csv` (a story's first row; `none`
   dropped), config `corpus/scenarios.toml`;
 * `banki`: `../shared/data/banki_reviews_themes.csv` (gold `theme`; empty themes dropped);
 * `housing`: `../shared/data/housing_feedback_categories.csv` (gold: `categories`, or the first
-  of its JSON `{"choices": [...]}`).
+  of its JSON `{"choices": [...]}`);
+* `unlabelled`: `../shared/data/banki_reviews_unlabelled.csv` (no gold): the largest scenario's
+  share of stories and each scenario's star distribution (mood must not decide membership).
 
 Methods, scored per story (a story's label is the majority over its fragments):
 
@@ -46,6 +52,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import ROOT, SHARED_DATA, peak_rss_mb, print_table  # noqa: E402
+from _scenario_checks import mirror_pairs, none_kept_out, rating_by_scenario  # noqa: E402
 
 from scenarios import pipeline  # noqa: E402
 from scenarios.cluster import ClusterOptions, cluster  # noqa: E402
@@ -94,7 +101,7 @@ def demo_dataset(tmp: Path) -> Dataset:
 
 
 def _table_dataset(name: str, source: Path, tmp: Path, gold_of: Callable[[dict[str, str]], str],
-                   extra: Sequence[str] = ()) -> Dataset:
+                   extra: Sequence[str] = (), ignore: str | None = None) -> Dataset:
     """A CSV without ids: write it again with a row-number `id`, plus a row-shuffled copy."""
     with source.open(encoding="utf-8-sig", newline="") as f:
         rows = [{"id": f"{name}-{i:05d}", **row} for i, row in enumerate(csv.DictReader(f), 1)]
@@ -107,9 +114,11 @@ def _table_dataset(name: str, source: Path, tmp: Path, gold_of: Callable[[dict[s
             writer = csv.DictWriter(f, fieldnames=list(rows[0]))
             writer.writeheader()
             writer.writerows(items)
-    gold = {r["id"]: g for r in rows if (g := gold_of(r).strip())}
+    labels = {r["id"]: g for r in rows if (g := gold_of(r).strip())}
+    gold = {i: g for i, g in labels.items() if g != ignore}
     return Dataset(name, [plain], [shuffled], gold, Config(), id_column="id",
-                   extra={column: {r["id"]: r[column] for r in rows} for column in extra})
+                   extra={column: {r["id"]: r[column] for r in rows} for column in extra}
+                   | ({"label": labels} if ignore else {}))
 
 
 def first_choice(row: dict[str, str]) -> str:
@@ -128,6 +137,12 @@ def datasets(names: Sequence[str], tmp: Path) -> list[Dataset]:
             found.append(demo_dataset(tmp))
         elif not SHARED_DATA.is_dir():
             print(f"skipped {name}: {SHARED_DATA} not found", file=sys.stderr)
+        elif name == "sentences":
+            found.append(_table_dataset("sentences", SHARED_DATA / "banki_scenario_sentences.csv", tmp,
+                                        lambda r: r["scenario"], ignore="none"))
+        elif name == "unlabelled":
+            found.append(_table_dataset("unlabelled", SHARED_DATA / "banki_reviews_unlabelled.csv", tmp,
+                                        lambda r: "", extra=("rating",)))
         elif name == "banki":
             found.append(_table_dataset("banki", SHARED_DATA / "banki_reviews_themes.csv", tmp,
                                         lambda r: r["theme"], extra=("rating",)))
@@ -184,6 +199,7 @@ def row(method: str, metrics: Mapping[str, float], n: str, seconds: float) -> di
     return {
         "method": method, "V-measure": f"{metrics['v_measure']:.3f}", "homog.": f"{metrics['homogeneity']:.3f}",
         "compl.": f"{metrics['completeness']:.3f}", "ARI": f"{metrics['ari']:.3f}", "AMI": f"{metrics['ami']:.3f}",
+        "AMI all": f"{metrics['ami_all']:.3f}",
         "V all": f"{metrics['v_measure_all']:.3f}", "ARI all": f"{metrics['ari_all']:.3f}",
         "assigned": f"{metrics['assigned_share']:.0%}", "n scenarios": n, "seconds": f"{seconds:.1f}",
     }
@@ -192,18 +208,10 @@ def row(method: str, metrics: Mapping[str, float], n: str, seconds: float) -> di
 # -- methods -----------------------------------------------------------------------------------
 
 
-def default_options(config: Config) -> ClusterOptions:
-    """The cluster options `pipeline.run` builds from the config."""
-    section = config.section("cluster")
-    return ClusterOptions(representation=Representation(**section.get("representation", {})),
-                          assign_threshold=section.get("assign_threshold", ClusterOptions.assign_threshold))
-
-
 def default_cluster(store: Store, config: Config, embedder_id: str) -> tuple[int, int, float]:
-    """The pipeline's cluster step alone: (run id, scenarios, seconds)."""
-    name, params = config.component("clusterer")
-    report = cluster(store, clusterers.create(name, **params), options=default_options(config),
-                     embedder_id=embedder_id)
+    """The pipeline's cluster step alone, built as `pipeline.run` builds it: (run id, scenarios, seconds)."""
+    clusterer, options = pipeline.cluster_setup(config)
+    report = cluster(store, clusterer, options=options, embedder_id=embedder_id, force=True)
     return report.run_id, report.scenarios, report.seconds
 
 
@@ -282,6 +290,9 @@ def bench_dataset(data: Dataset, tmp: Path, seeds: int) -> None:
               f"{len(frags.occurrences)} fragments, {len(frags.hashes)} distinct; pipeline "
               f"{total_s:.0f} s = " + ", ".join(f"{n} {s:.1f}" for n, s in stage_s.items()))
 
+        if not data.gold:
+            unlabelled_report(store, data, run_id, total_s)
+            return
         ours = evaluate(story_scenarios(store, run_id), data.gold)
         rows = [row("ours (pipeline.run defaults)", ours.as_dict(), str(ours.n_scenarios), cluster_s)]
 
@@ -341,6 +352,14 @@ def bench_dataset(data: Dataset, tmp: Path, seeds: int) -> None:
 
         print(f"\n{data.name}: story level, gold = {k} classes; 'assigned' metrics on stories with a scenario")
         print_table(rows)
+        if "label" in data.extra:
+            checks = [("ours", story_scenarios(store, run_id)),
+                      ("KMeans, seed 0", story_majority(frags.occurrences, kmeans_labels(
+                          frags.vectors, frags.hashes, k, 0), stories)),
+                      ("BERTopic, seed 0", story_majority(frags.occurrences, per_seed[0][5], stories))]
+            print(f"\n{data.name}: chatter and stance")
+            print_table([{"method": m, "none kept out": f"{none_kept_out(p, data.extra['label']):.0%}",
+                          "mirror pairs apart": mirror_pairs(p, data.gold)} for m, p in checks])
         print(f"\n{data.name}: stability (scenario / topic count per run)")
         print_table(stability)
         _verdict(data.name, ours.as_dict(), bertopic)
@@ -348,6 +367,16 @@ def bench_dataset(data: Dataset, tmp: Path, seeds: int) -> None:
         if "rating" in data.extra:
             topic_not_mood(store, data, embedder, run_id, frags, stories, per_seed, seeds)
     print(f"peak RSS so far {peak_rss_mb():.0f} MB")
+
+
+def unlabelled_report(store: Store, data: Dataset, run_id: int, seconds: float) -> None:
+    """No gold: how big the largest scenario is and whether scenarios follow the star rating."""
+    table = rating_by_scenario(store, run_id, data.extra["rating"])
+    stars = Counter(data.extra["rating"].values())
+    total = sum(stars.values())
+    print(f"\n{data.name}: {len(table)} scenarios in {seconds:.0f} s; largest holds {table[0]['share']} of stories "
+          f"(target <= 15%); all stories: " + ", ".join(f"{s}★ {stars.get(str(s), 0) / total:.0%}" for s in range(1, 6)))
+    print_table(table)
 
 
 def _yes(flag: bool | None) -> str:
@@ -390,21 +419,21 @@ def topic_not_mood(store: Store, data: Dataset, embedder: Embedder, run_id: int,
 
     rating, theme = data.extra["rating"], data.gold
     rows = [_mood_row("gold theme itself (reference)", dict(theme), rating, theme, 0.0)]
-    rows.append(_mood_row("ours: fragments, centred + PCA 50, our HDBSCAN", story_scenarios(store, run_id),
+    rows.append(_mood_row("ours: fragments, centred e5 + char n-grams, Leiden", story_scenarios(store, run_id),
                           rating, theme, 0.0))
     # Ablation on the same store: our cluster step with the raw fragment vectors (no centering, no PCA).
     name, params = data.config.component("clusterer")
     raw = cluster(store, clusterers.create(name, **params), embedder_id=embedder.id,
-                  options=ClusterOptions(representation=Representation(center=False, pca_dims=None)))
-    rows.append(_mood_row("ablation: fragments, raw e5, our HDBSCAN", story_scenarios(store, raw.run_id),
+                  options=ClusterOptions(representation=Representation(center=False, lexical_weight=0)))
+    rows.append(_mood_row("ablation: fragments, raw e5 alone, Leiden", story_scenarios(store, raw.run_id),
                           rating, theme, raw.seconds))
 
     ids, whole, embed_s = whole_story_vectors(store, embedder)
     print(f"\n(whole reviews embedded in {embed_s:.0f} s)")
     hdb = clusterers.create(name, **params)
-    for label, space in (("naive: whole reviews, raw e5, our HDBSCAN settings", whole),
-                         ("ablation: whole reviews, centred + PCA 50, our HDBSCAN",
-                          Representation().fit(whole).transform(whole))):
+    for label, space in (("naive: whole reviews, raw e5, our clusterer", whole),
+                         ("ablation: whole reviews, centred e5, our clusterer",
+                          Representation(lexical_weight=0).fit(whole).transform(whole))):
         t = time.perf_counter()
         found = hdb.fit(space)
         rows.append(_mood_row(label, _from_array(ids, found), rating, theme, time.perf_counter() - t))
@@ -463,7 +492,7 @@ def _mood_row_mean(method: str, runs: Sequence[Mapping[str, str]], rating: Mappi
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--datasets", default="demo,banki,housing")
+    parser.add_argument("--datasets", default="sentences,demo,banki,housing,unlabelled")
     parser.add_argument("--seeds", type=int, default=3, help="KMeans and BERTopic (UMAP) seeds")
     args = parser.parse_args()
     warnings.filterwarnings("ignore", category=FutureWarning)

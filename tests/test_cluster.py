@@ -95,7 +95,7 @@ def test_run_records_scenarios_sizes_and_chatter(store: Store) -> None:
     report = cluster(store, clusterers.create("hdbscan"))
     assert report.scenarios >= 5
     row = store.query("SELECT * FROM runs WHERE id = ?", (report.run_id,))[0]
-    assert row["embedder"] == "hashing-trigrams:256" and '"min_words": 5' in row["config"]
+    assert row["embedder"] == "hashing-trigrams:256" and '"chatter": true' in row["config"]
     chatter = store.query("SELECT f.text FROM memberships m JOIN fragments f ON f.hash = m.hash "
                           "WHERE m.run_id = ? AND m.pass = 'chatter'", (report.run_id,))
     assert {"Спасибо.", "Хорошо, спасибо."} <= {r["text"] for r in chatter}
@@ -186,8 +186,7 @@ def test_changed_corpus_keeps_matching_ids(store: Store) -> None:
 
 
 def test_assign_puts_a_new_story_into_its_scenario(store: Store) -> None:
-    # Leaf selection: finer scenarios, so "the app's scenario" is one with the word in most quotes.
-    report = cluster(store, clusterers.create("hdbscan", selection="leaf"))
+    report = cluster(store, clusterers.create("leiden"))
     text = "Клиент: Приложение вылетает после обновления, ввожу код и белый экран, не могу войти уже третий день."
     story = add_text(store, text).story_ids[0]
     lemmatise(store, lemmatisers.create("pymorphy"))

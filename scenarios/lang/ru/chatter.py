@@ -51,6 +51,11 @@ PHATIC: frozenset[str] = with_yo_variants(
 )  # fmt: skip
 
 
+def content_words(lemmas: Iterable[str]) -> int:
+    """How many of a fragment's content lemmas say something beyond the formulas in `PHATIC`."""
+    return sum(1 for w in lemmas if w not in PHATIC)
+
+
 def is_chatter(lemmas: Iterable[str]) -> bool:
     """Whether a fragment's content lemmas are too few to tell a story.
 
@@ -60,5 +65,5 @@ def is_chatter(lemmas: Iterable[str]) -> bool:
     «Перевела все остатки в другой банк» (three) are stories.
     """
     words = list(lemmas)
-    content = sum(1 for w in words if w not in PHATIC)
+    content = content_words(words)
     return content < 2 or (content < 3 and content < len(words))
