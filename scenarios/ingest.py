@@ -145,8 +145,8 @@ SPLITS = ("none", "separator", "table")
 
 
 def split_paste(text: str) -> list[str]:
-    """The stories of a paste cut at separator lines (`---`, `===`, `***`); blank parts dropped."""
-    return [part for part in SEPARATOR.split(text) if part.strip()]
+    """The stories of a paste cut at separator lines (`---`, `===`, `***`), trimmed; blank parts dropped."""
+    return [part.strip() for part in SEPARATOR.split(text) if part.strip()]
 
 
 def add_pasted(

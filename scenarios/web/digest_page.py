@@ -60,12 +60,16 @@ class DigestCache:
 
 
 def state_of(store: Store) -> Hashable:
-    """What the digest depends on: the latest run and its description, stories, memberships, curation."""
+    """What the digest depends on: the latest run and its description, stories, memberships, curation.
+
+    Curation is compared by content (a small table): two edits within one second differ too.
+    """
     return tuple(store.conn.execute(
         """SELECT r.id, r.described_at, r.scenarios,
                   (SELECT count(*) FROM stories),
                   (SELECT count(*) FROM memberships m WHERE m.run_id = r.id),
-                  (SELECT count(*) || max(updated_at) FROM curation)
+                  (SELECT group_concat(scenario_id || '|' || coalesce(name, '') || '|' || hidden || '|'
+                          || coalesce(merged_into, '') || '|' || coalesce(pinned, ''), '¦') FROM curation)
            FROM (SELECT * FROM runs ORDER BY id DESC LIMIT 1) r""").fetchone() or ())
 
 
