@@ -141,8 +141,13 @@ def test_manager_pastes_an_interview_and_reads_the_digest(server: tuple[str, Pat
     browser.get(scenario_url)
     assert "Все фрагменты" in browser.page_source
     listed = browser.find_element(By.ID, "all-fragments").text
-    assert any(piece in listed for piece in ("вылетает сразу при входе", "Написала в чат", "баланс посмотреть"))
     assert "Светлана" not in listed, "lists name no clients, as the digest does not"
+    scenario_id = scenario_url.rsplit("/", 1)[1]
+    with Store(db) as store:
+        members = store.query("SELECT count(*) AS n FROM memberships m JOIN fragments f ON f.hash = m.hash "
+                              "WHERE m.run_id = (SELECT max(id) FROM runs) AND m.scenario_id = ?",
+                              (scenario_id,))[0]["n"]
+    assert f"Все фрагменты ({members})" in browser.find_element(By.TAG_NAME, "main").text, "the paste counted"
 
     browser.get(f"{url}/")
     wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "nav.sc-nav"))
@@ -177,3 +182,112 @@ def test_recluster_button_shows_progress_and_reloads(server: tuple[str, Path], b
     assert browser.find_element(By.ID, "sc-recluster").is_enabled()
     with Store(db) as store:
         assert store.count("runs") == runs + 1
+
+
+def test_curation_on_the_scenario_page_survives_a_recluster(server: tuple[str, Path], browser) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    url, db = server
+    with Store(db) as store:
+        ranked = [r["id"] for r in store.query(
+            "SELECT id FROM scenarios WHERE run_id = (SELECT max(id) FROM runs) ORDER BY stories DESC, id")]
+    keep, merged = ranked[0], ranked[1]
+    browser.get(f"{url}/scenarios")
+    browser.find_element(By.CSS_SELECTOR, f"[data-scenario='{keep}'] h3 a").click()
+    wait_for(browser, lambda d: d.current_url.endswith(f"/scenario/{keep}") and d.find_elements(By.ID, "rename"))
+    field = browser.find_element(By.ID, "rename")
+    field.clear()
+    field.send_keys("Не могут дождаться ответа")
+    browser.find_element(By.ID, "rename-submit").click()
+    wait_for(browser, lambda d: "Не могут дождаться ответа" in d.find_element(By.ID, "name").text)
+
+    last = browser.find_elements(By.CSS_SELECTOR, "#all-fragments li[data-fragment]")[-1]
+    pinned = last.get_attribute("data-fragment")
+    last.find_element(By.CSS_SELECTOR, "button.pin-quote").click()
+    wait_for(browser, lambda d: d.find_element(By.CSS_SELECTOR, "blockquote[data-fragment]")
+             .get_attribute("data-fragment") == pinned)
+    assert "закреплена" in browser.find_element(By.CSS_SELECTOR, "blockquote[data-fragment]").text
+
+    browser.get(f"{url}/scenario/{merged}")
+    Select(wait_for(browser, lambda d: d.find_element(By.ID, "merge-target"))).select_by_value(keep)
+    browser.find_element(By.ID, "merge-submit").click()
+    wait_for(browser, lambda d: d.current_url.endswith(f"/scenario/{keep}") and "Сценарии объединены" in d.page_source)
+    screenshot(browser, "web_scenario_curated.png")
+
+    browser.get(f"{url}/add")  # new fragments, so the button re-clusters
+    browser.find_element(By.ID, "text").send_keys(TRANSCRIPT.replace("неделю", "две недели"))
+    browser.find_element(By.ID, "submit").click()
+    wait_for(browser, lambda d: d.find_elements(By.ID, "added"))
+    with Store(db) as store:
+        runs = store.count("runs")
+    browser.find_element(By.ID, "sc-recluster").click()
+    wait_for(browser, lambda d: "Пересчёт сценариев запущен" in d.page_source)
+    box = browser.find_element(By.ID, "sc-progress")
+    wait_for(browser, lambda d: reloaded_or_done(box), 240)
+    wait_for(browser, lambda d: "Готово" in d.find_element(By.ID, "sc-progress").text, 60)
+    with Store(db) as store:
+        assert store.count("runs") == runs + 1
+
+    browser.get(f"{url}/scenario/{merged}")
+    wait_for(browser, lambda d: d.current_url.endswith(f"/scenario/{keep}"))  # the merge holds
+    assert "Не могут дождаться ответа" in browser.find_element(By.ID, "name").text  # so does the name
+    first = browser.find_element(By.CSS_SELECTOR, "blockquote[data-fragment]")
+    assert first.get_attribute("data-fragment") == pinned, "and the pinned quote still leads"
+    browser.get(f"{url}/")
+    wait_for(browser, lambda d: d.find_elements(By.ID, f"s-{keep}"))
+    assert "Не могут дождаться ответа" in browser.find_element(By.ID, f"s-{keep}").text
+    assert not browser.find_elements(By.ID, f"s-{merged}")
+
+
+def test_upload_of_files_through_the_form(server: tuple[str, Path], browser, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    url, db = server
+    first = tmp_path / "2026-11-12_курьер.txt"
+    first.write_text("Клиент: курьер привёз карту на неделю позже, никто не предупредил", encoding="utf-8")
+    second = tmp_path / "опрос.csv"
+    second.write_text("text;date\nВ приложении не видно кешбэка за прошлый месяц;2026-11-13\n", encoding="utf-8")
+    with Store(db) as store:
+        before = store.count("stories")
+    browser.get(f"{url}/add")
+    browser.find_element(By.ID, "files").send_keys(f"{first}\n{second}")
+    browser.find_element(By.ID, "upload-submit").click()
+    listed = wait_for(browser, lambda d: d.find_element(By.ID, "added-stories"))
+    assert "Добавлено историй: 2." in browser.page_source
+    assert "Интервью" not in listed.text and "12 ноября 2026" in listed.text and "13 ноября 2026" in listed.text
+    with Store(db) as store:
+        assert store.count("stories") == before + 2
+    screenshot(browser, "web_upload.png")
+
+
+def test_filters_and_export_from_the_page(server: tuple[str, Path], browser) -> None:
+    import io
+    import urllib.request
+
+    from openpyxl import load_workbook
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    url, db = server
+    browser.get(f"{url}/")
+    Select(wait_for(browser, lambda d: d.find_element(By.ID, "f-channel"))).select_by_value("review")
+    Select(browser.find_element(By.ID, "f-period")).select_by_value("180")
+    browser.find_element(By.ID, "f-apply").click()
+    wait_for(browser, lambda d: "channel=review" in d.current_url and "Только канал: отзывы" in d.page_source)
+    assert "Последние 180 дней" in browser.page_source
+    screenshot(browser, "web_digest_filtered.png")
+    link = browser.find_element(By.ID, "export-xlsx").get_attribute("href")
+    assert "channel=review" in link and "period=180" in link
+    with urllib.request.urlopen(link, timeout=60) as response:
+        book = load_workbook(io.BytesIO(response.read()))
+    rows = list(book.active.iter_rows(values_only=True))
+    assert rows[0][:2] == ("Вид", "Сценарий") and len(rows) > 1
+    assert all(row[1] and row[2] >= 1 for row in rows[1:])
+
+    browser.get(f"{url}/scenarios")
+    search = wait_for(browser, lambda d: d.find_element(By.ID, "f-q"))
+    search.send_keys("перезвонить")
+    browser.find_element(By.ID, "f-apply").click()
+    results = wait_for(browser, lambda d: d.find_element(By.ID, "search-results"))
+    assert "Поиск «перезвонить»" in results.text and results.find_elements(By.CSS_SELECTOR, "a[href*='/story/']")
