@@ -267,9 +267,11 @@ TEMPLATE = r"""<!doctype html>
       <div class="stat{% if s.growing or s.new %} up{% endif %}"><b>{{ percent(s.current_share) }}</b>
         <span>за {{ p.days(d) }}, было {{ percent(s.previous_share) }}</span></div>
       {% endif %}
-      {% if p.tone(s) %}
-      <div class="stat tone">{% if s.praise is not none %}<b class="praise">{{ percent(s.praise) }}</b><span>хвалят</span>{% endif %}</div>
-      {% if s.complaint is not none %}<div class="stat tone"><b class="complaint">{{ percent(s.complaint) }}</b><span>жалуются</span></div>{% endif %}
+      {% if s.praise is not none %}
+      <div class="stat tone"><b class="praise">{{ percent(s.praise) }}</b><span>хвалят</span></div>
+      {% endif %}
+      {% if s.complaint is not none %}
+      <div class="stat tone"><b class="complaint">{{ percent(s.complaint) }}</b><span>жалуются</span></div>
       {% endif %}
       {% if d.months|length > 1 %}
       <div class="trend">

@@ -112,6 +112,7 @@ def trend_chart(months: Sequence[str], shares: Sequence[float], counts: Sequence
                      f'<text x="{_f(width - right - 2)}" y="{top_pad - 3}" text-anchor="end" class="axis">'
                      f'последний период</text>')
     every = 1 if n <= 8 else 2 if n <= 16 else 3
+    first_label = (n - 1) % every  # labels count back from the latest month; the first shown names its year
     for i, (month, share, count) in enumerate(zip(months, shares, counts)):
         h = share / top * plot_h
         x = left + i * step + (step - bar_w) / 2
@@ -120,7 +121,7 @@ def trend_chart(months: Sequence[str], shares: Sequence[float], counts: Sequence
                      f'fill="{colour}" rx="1.5"><title>{escape(tip)}</title></rect>')
         if (n - 1 - i) % every == 0:
             cx = left + i * step + step / 2
-            year = month[2:4] if i == 0 or month.endswith("-01") else ""
+            year = month[2:4] if i == first_label or month.endswith("-01") else ""
             label = month_short(month) + (f" {year}" if year else "")
             parts.append(f'<text x="{_f(cx)}" y="{_f(base + 13)}" text-anchor="middle" class="axis">{label}</text>')
     parts.append(f'<text x="{left}" y="{height - 3}" class="axis-title">доля историй месяца</text>')

@@ -112,8 +112,9 @@ def colophon(digest: Digest) -> str:
     """The closing line: when the scenarios were found, over how many stories, what is masked."""
     parts = []
     if digest.built_on:
-        parts.append(f"Сценарии найдены {date_label(digest.built_on)} по {number(digest.total_stories)} "
-                     f"{'истории' if digest.total_stories % 10 == 1 and digest.total_stories % 100 != 11 else 'историям'}")
+        n = digest.total_stories
+        dative = "истории" if n % 10 == 1 and n % 100 != 11 else "историям"  # «по 351 истории», «по 350 историям»
+        parts.append(f"Сценарии найдены {date_label(digest.built_on)} по {number(n)} {dative}")
     if digest.options.redact:
         parts.append("в цитатах скрыты телефоны, e-mail, номера карт и счетов, имена")
     text = "; ".join(parts)
