@@ -1,29 +1,28 @@
 """What a request reaches through the app: its store, the config, and the app-wide helpers.
 
 Every accessor lives here, so blueprints import this module and never `app.py`: the import graph
-of `web/` has no circle (`app` imports the blueprints; the blueprints import `context`). The
-objects themselves are all made in :func:`scenarios.web.app.create_app`.
+of `web/` has no circle (`app` imports the blueprints; the blueprints import `context`; `context`
+imports only the extension classes, which import no blueprint). The objects themselves are all
+made in :func:`scenarios.web.app.create_app`.
 """
 
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING
 
 from flask import current_app, g
 
 from ..config import Config
 from ..digest.redact import Redactor
 from ..store import Store
-
-if TYPE_CHECKING:  # the types only; importing these modules here would make a circle
-    from .components import Components
-    from .digest_page import DigestCache
-    from .jobs import Recluster
+from . import digest_page
+from .components import Components
+from .digest_page import DigestCache
+from .jobs import Recluster
 
 COMPONENTS = "scenarios.components"
 RECLUSTER = "scenarios.recluster"
-DIGEST = "scenarios.digest"
+DIGEST = digest_page.EXTENSION
 MASKER = "scenarios.masker"
 
 

@@ -17,10 +17,10 @@ from flask import Flask, url_for
 
 from ..digest import Digest, DigestOptions, build_digest, render_html
 from ..store import Store
-from .context import digest_cache, get_store
 
 log = logging.getLogger(__name__)
 KEEP = 8  # filtered digests kept per store state
+EXTENSION = "scenarios.digest"  # the app's DigestCache, made in create_app
 
 
 class DigestCache:
@@ -78,7 +78,8 @@ def warm(app: Flask) -> threading.Thread:
     def work() -> None:
         with app.test_request_context("/"):
             try:
-                digest_cache().page(get_store())
+                with Store(app.config["SCENARIOS_DB"]) as store:
+                    app.extensions[EXTENSION].page(store)
             except Exception:  # a failure here shows again, with its message, on the first visit
                 log.debug("digest warm-up failed", exc_info=True)
 
