@@ -10,12 +10,14 @@ kind added in config comes after them, titled by its id; a scenario without a ki
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from .cluster import latest_run
+from .config import Config
 from .curate import curation
+from .errors import ScenariosError
 from .lang.ru import kinds as ru_kinds
 from .store import Store
 
@@ -26,16 +28,35 @@ _TITLES = {"choice": "Выбор", "service": "Сервис", "product": "Про
 NO_KIND = "Другое"
 
 
-def kind_title(kind: str | None) -> str:
-    """The Russian heading of a kind: its configured title, the built-in one, else its id capitalised.
-
-    `None` (describe could not tell) is «Другое».
+def kind_title(kind: str | None, titles: Mapping[str, str] | None = None) -> str:
+    """The Russian heading of a kind: from `titles` (the config's, see :func:`configured_kind_titles`),
+    the built-in one, else its id capitalised. `None` (describe could not tell) is «Другое».
     """
     if not kind:
         return NO_KIND
-    data = getattr(ru_kinds, "KINDS", {}).get(kind, {})
-    title = data.get("title") if isinstance(data, dict) else None
-    return str(title or _TITLES.get(kind) or kind.replace("_", " ").capitalize())
+    if titles and titles.get(kind):
+        return str(titles[kind])
+    built_in = getattr(ru_kinds, "KIND_TITLES", None) or _TITLES
+    return str(built_in.get(kind) or _TITLES.get(kind) or kind.replace("_", " ").capitalize())
+
+
+def configured_kind_titles(config: Config | None) -> dict[str, str]:
+    """Kind id -> title of every kind the config knows (the five and `[kinds.<name>] title`).
+
+    Asks describe (`scenarios.describe.kinds.kind_titles`) when it offers that, else reads the
+    `[kinds]` section's titles itself; never loads a model.
+    """
+    from .describe import kinds as describe_kinds
+
+    ask = getattr(describe_kinds, "kind_titles", None)
+    if ask is not None:
+        try:
+            return dict(ask(config))
+        except ScenariosError:
+            pass  # a broken [kinds] section is reported by describe itself; the titles fall back
+    sections = config.sections.get("kinds", {}) if config is not None else {}
+    return {name: str(fields["title"]) for name, fields in sections.items()
+            if isinstance(fields, Mapping) and fields.get("title")}
 
 
 def kind_order(kinds: Iterable[str | None]) -> list[str | None]:
@@ -82,10 +103,6 @@ class ScenarioView:
     complaint: float | None = None
     pinned: list[str] = field(default_factory=list)
 
-    @property
-    def kind_title(self) -> str:
-        """The Russian heading of the scenario's kind."""
-        return kind_title(self.kind)
 
 
 def scenarios_of(store: Store, run_id: int | None = None, *, include_hidden: bool = False) -> list[ScenarioView]:

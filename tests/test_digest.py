@@ -248,6 +248,12 @@ def test_a_kind_added_in_config_gets_its_own_section(demo, tmp_path: Path, runne
     assert [s.id for s in only.scenarios] == [target]
     result = runner.invoke(cli, ["digest", "--db", str(path), "--kind", "housing_repairs", "--format", "markdown"])
     assert result.exit_code == 0 and "## Housing repairs" in result.stdout
+    config = tmp_path / "scenarios.toml"
+    config.write_text('[kinds.housing_repairs]\ntitle = "Ремонт дома"\nseeds = ["Сосед сверху затопил"]\n',
+                      encoding="utf-8")
+    titled = runner.invoke(cli, ["digest", "--db", str(path), "--config", str(config), "--format", "markdown",
+                                 "--kind", "housing_repairs"])
+    assert titled.exit_code == 0 and "## Ремонт дома" in titled.stdout and "вид: ремонт дома" in titled.stdout
     refused = runner.invoke(cli, ["digest", "--db", str(path), "--kind", "weather"])
     assert refused.exit_code == 1 and "housing_repairs" in refused.stderr
 

@@ -328,7 +328,7 @@ def test_digest_is_built_once_per_store_state(site: tuple[Flask, Path], client: 
 
     builds = []
     real_build = digest_page.build_digest
-    monkeypatch.setattr(digest_page, "build_digest", lambda *a: builds.append(1) or real_build(*a))
+    monkeypatch.setattr(digest_page, "build_digest", lambda *a, **k: builds.append(1) or real_build(*a, **k))
     site[0].extensions["scenarios.digest"] = digest_page.DigestCache()
     first = text_of(client.get("/"))
     assert text_of(client.get("/")) == first and len(builds) == 1

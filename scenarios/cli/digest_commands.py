@@ -6,14 +6,16 @@ from pathlib import Path
 
 import click
 
+from ..config import load_config
 from ..digest import DigestOptions, build_digest, render_html, render_markdown, render_terminal, screenshot
-from ..overview import KIND_ORDER
+from ..overview import KIND_ORDER, configured_kind_titles
 from . import cli
-from ._common import console, err_console, open_store, store_option
+from ._common import config_option, console, err_console, open_store, store_option
 
 
 @cli.command("digest")
 @store_option
+@config_option
 @click.option("--format", "fmt", type=click.Choice(["terminal", "markdown", "html"]), default="terminal",
               show_default=True, help="Terminal view, Markdown, or one self-contained HTML file.")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False), default=None,
@@ -32,8 +34,8 @@ from ._common import console, err_console, open_store, store_option
               help="Show phones, e-mails, card and account numbers and names as they are.")
 @click.option("--screenshot", "screenshot_path", type=click.Path(dir_okay=False), default=None, metavar="PNG",
               help="Also save a full-page PNG of the HTML digest (headless Chromium).")
-def digest_command(db_path: str, fmt: str, out_path: str | None, period_days: int, kind: str | None,
-                   channel: str | None, top: int | None, by: str | None, no_redact: bool,
+def digest_command(db_path: str, config_path: str | None, fmt: str, out_path: str | None, period_days: int,
+                   kind: str | None, channel: str | None, top: int | None, by: str | None, no_redact: bool,
                    screenshot_path: str | None) -> None:
     """Digest of the latest run: quotes first, numbers second.
 
@@ -59,7 +61,7 @@ def digest_command(db_path: str, fmt: str, out_path: str | None, period_days: in
                             by=None if by.lower() == "none" else by,
                             redact=not no_redact, appendix=html_needed)
     with open_store(db_path, create=False) as store:
-        digest = build_digest(store, options)
+        digest = build_digest(store, options, kind_titles=configured_kind_titles(load_config(config_path)))
     html = render_html(digest) if html_needed else ""
     if fmt == "terminal":
         console.print(render_terminal(digest), soft_wrap=False)

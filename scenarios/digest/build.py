@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,8 +60,12 @@ class StoryRow:
         return None if value in (None, "") else str(value)
 
 
-def build_digest(store: Store, options: DigestOptions | None = None) -> Digest:
+def build_digest(store: Store, options: DigestOptions | None = None, *,
+                 kind_titles: Mapping[str, str] | None = None) -> Digest:
     """Build the digest of a run (default: the latest) as plain data for the renderers.
+
+    `kind_titles` names kinds added in config (see :func:`scenarios.overview.configured_kind_titles`);
+    a kind without a title is headed by its id.
 
     Raises:
         NotFound: No run yet, an unknown run, channel or kind.
@@ -93,7 +98,7 @@ def build_digest(store: Store, options: DigestOptions | None = None) -> Digest:
                                  for n, m in zip(scenario.trend, months)]
         scenarios.append(scenario)
 
-    sections = _sections(scenarios, options.top)
+    sections = _sections(scenarios, options.top, kind_titles)
     shown = [s for section in sections for s in section.scenarios]
     quoted = _quotes(store, run["id"], views, shown, scope, current, options)
     appendix = _redact(store, run["id"], shown, quoted, stories, options,
@@ -219,7 +224,8 @@ def _scenario(view: ScenarioView, own: list[StoryRow], total: int, months: list[
     )
 
 
-def _sections(scenarios: list[ScenarioDigest], top: int | None) -> list[KindSection]:
+def _sections(scenarios: list[ScenarioDigest], top: int | None,
+              titles: Mapping[str, str] | None = None) -> list[KindSection]:
     """Scenarios grouped by kind (built-ins first, then configured kinds), biggest first.
 
     `top` per kind, plus growing and new ones. A kind added in config gets its own section.
@@ -232,7 +238,7 @@ def _sections(scenarios: list[ScenarioDigest], top: int | None) -> list[KindSect
         items = sorted(groups[kind], key=lambda s: (-s.stories, s.id))
         if top is not None:
             items = [s for i, s in enumerate(items) if i < top or s.growing or s.new]
-        sections.append(KindSection(kind, kind_title(kind), items))
+        sections.append(KindSection(kind, kind_title(kind, titles), items))
     return sections
 
 

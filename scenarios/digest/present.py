@@ -50,7 +50,8 @@ def scope_line(digest: Digest) -> str:
     if options.channel:
         parts.append(f"канал: {channel_name(options.channel)}")
     if options.kind:
-        parts.append(f"вид: {kind_name(options.kind).lower()}")
+        title = next((s.title for s in digest.sections if s.kind == options.kind), kind_name(options.kind))
+        parts.append(f"вид: {title.lower()}")
     if options.top:
         genitive = "сценария" if options.top % 10 == 1 and options.top % 100 != 11 else "сценариев"
         parts.append(f"до {options.top} {genitive} каждого вида")

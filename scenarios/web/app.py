@@ -19,6 +19,7 @@ from ..digest import charts, present, words
 from ..digest.words import date_label, number, percent, tone_line
 from ..errors import NotFound, ScenariosError
 from ..ingest import PASTE_MAX_MB
+from ..overview import configured_kind_titles
 from . import add, context, export, pages, recluster, scenario_page, story_page
 from .components import Components
 from .digest_page import DigestCache
@@ -62,7 +63,7 @@ def create_app(db_path: str | os.PathLike[str], config_path: str | os.PathLike[s
     app.jinja_env.lstrip_blocks = True
     app.extensions[context.COMPONENTS] = Components(config)
     app.extensions[context.RECLUSTER] = Recluster(app.config["SCENARIOS_DB"], config)
-    app.extensions[context.DIGEST] = DigestCache()
+    app.extensions[context.DIGEST] = DigestCache(configured_kind_titles(config))
     app.extensions[context.MASKER] = context.Masker()
     for module in (pages, scenario_page, story_page, add, export, recluster):
         app.register_blueprint(module.bp)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 
 from flask import Flask, url_for
 
@@ -26,7 +26,8 @@ EXTENSION = "scenarios.digest"  # the app's DigestCache, made in create_app
 class DigestCache:
     """Built digests and their pages, for the store state they were built from."""
 
-    def __init__(self) -> None:
+    def __init__(self, kind_titles: Mapping[str, str] | None = None) -> None:
+        self.kind_titles = dict(kind_titles or {})
         self._lock = threading.Lock()
         self._key: Hashable = None
         self._digests: OrderedDict[DigestOptions, Digest] = OrderedDict()
@@ -42,7 +43,7 @@ class DigestCache:
                 self._pages.clear()
                 self._key = key
             if options not in self._digests:
-                self._digests[options] = build_digest(store, options)
+                self._digests[options] = build_digest(store, options, kind_titles=self.kind_titles)
                 while len(self._digests) > KEEP:
                     dropped, _ = self._digests.popitem(last=False)
                     self._pages.pop(dropped, None)

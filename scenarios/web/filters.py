@@ -9,6 +9,7 @@ from flask import request
 from ..digest import DigestOptions
 from ..overview import kind_order, kind_title
 from ..store import Store
+from .context import digest_cache
 from .labels import CHANNEL_NAMES, PERIODS
 from .queries import channels_in, kinds_in
 
@@ -55,7 +56,8 @@ def read_filters(store: Store, run_id: int) -> Filters:
     by = request.args.get("by") or "channel"
     return Filters(period, channel if channel in channels else None, kind if kind in kinds else None,
                    [(c, CHANNEL_NAMES.get(c, c).capitalize()) for c in channels],
-                   [(k, kind_title(k)) for k in kinds], by if by in dict(fields) else "channel", fields)
+                   [(k, kind_title(k, digest_cache().kind_titles)) for k in kinds],
+                   by if by in dict(fields) else "channel", fields)
 
 
 def segment_fields(store: Store) -> tuple[tuple[str, str], ...]:

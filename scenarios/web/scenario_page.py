@@ -19,7 +19,7 @@ from ..curate import curation
 from ..digest import ScenarioDigest
 from ..digest.charts import kind_colour, trend_chart
 from ..errors import NotFound, ScenariosError
-from ..overview import ScenarioView, scenarios_of
+from ..overview import ScenarioView, kind_title, scenarios_of
 from .context import digest_cache, get_store, masker
 from .labels import colour_of
 from .pages import no_scenarios
@@ -53,7 +53,8 @@ def scenario(scenario_id: str) -> str | Response:
         "scenario.html", active="scenarios", view=view, shown=shown, digest=digest, quotes=_quotes(view, shown),
         fragments=fragments, total=total, page=page, pages=max(1, -(-total // PER_PAGE)),
         others=[v for v in views if v.id != view.id and not v.hidden], colour=colour_of(view.id),
-        kind_colour=kind_colour(view.kind), trend=_trend(digest, shown, kind_colour(view.kind)))
+        kind_colour=kind_colour(view.kind), kind_title=kind_title(view.kind, digest_cache().kind_titles),
+        trend=_trend(digest, shown, kind_colour(view.kind)))
 
 
 def _trend(digest: Any, shown: ScenarioDigest | None, colour: str) -> Markup | None:
