@@ -230,7 +230,7 @@ def test_tone_is_shown_beside_size_only_when_measured(demo, tmp_path: Path) -> N
     assert (s.praise, s.complaint) == (0.4, 0.35) and toned.scenario(second).praise is None
     assert "хвалят 40% · жалуются 35%" in render_markdown(toned)
     card = render_html(toned).split(f'id="s-{first}"')[1].split("</article>")[0]
-    assert '<b class="praise">40%</b><span>хвалят</span>' in card and '<b class="complaint">35%</b>' in card
+    assert '<b><i class="praise">40%</i> · <i class="complaint">35%</i></b><span>хвалят · жалуются</span>' in card
 
 
 def test_a_kind_added_in_config_gets_its_own_section(demo, tmp_path: Path, runner) -> None:
