@@ -40,7 +40,7 @@ def render_markdown(digest: Digest) -> str:
     if digest.segments:
         out += ["", f"## Сегменты: доля историй каждого {md_escape(present.segment_title(digest.segments.field))}, "
                 "где звучит сценарий", ""]
-        out += [f"- {md_escape(line)}" for line in digest.segments.findings] + [""]
+        # the largest differences are said in the summary («Где о чём говорят»); here the full table
         columns = digest.segments.columns
         out.append("| Сценарий | " + " | ".join(f"{md_escape(c.label)} ({c.stories})" for c in columns) + " |")
         out.append("|---|" + "---:|" * len(columns))
