@@ -140,7 +140,7 @@ def add_text(
 
 
 #: A line of three or more `-`, `=`, `*` or `_` between stories in a paste.
-SEPARATOR = re.compile(r"^[ \t]*(?:-{3,}|={3,}|\*{3,}|_{3,})[ \t]*$", re.MULTILINE)
+SEPARATOR = re.compile(r"^[ \t]*(?:-{3,}|={3,}|\*{3,}|_{3,})[ \t]*\r?$", re.MULTILINE)  # a form sends CRLF
 SPLITS = ("none", "separator", "table")
 
 

@@ -291,3 +291,46 @@ def test_filters_and_export_from_the_page(server: tuple[str, Path], browser) -> 
     browser.find_element(By.ID, "f-apply").click()
     results = wait_for(browser, lambda d: d.find_element(By.ID, "search-results"))
     assert "Поиск «перезвонить»" in results.text and results.find_elements(By.CSS_SELECTOR, "a[href*='/story/']")
+
+
+def test_split_paste_hide_and_unpin_from_the_page(server: tuple[str, Path], browser) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    url, db = server
+    browser.get(f"{url}/add")
+    stories = ["Клиент: банкомат на Садовой не выдал деньги, а со счёта списал",
+               "Клиент: в приложении пропала кнопка перевода по номеру телефона"]
+    browser.find_element(By.ID, "text").send_keys("\n===\n".join(stories))
+    Select(browser.find_element(By.ID, "split")).select_by_value("separator")
+    Select(browser.find_element(By.ID, "channel")).select_by_value("chat")
+    browser.find_element(By.ID, "date").send_keys("14.11.2026")
+    browser.find_element(By.ID, "submit").click()
+    listed = wait_for(browser, lambda d: d.find_element(By.ID, "added-stories"))
+    assert listed.text.count("Чат · 14 ноября 2026") == 2 and "Добавлено историй: 2" in browser.page_source
+
+    with Store(db) as store:
+        scenario_id = store.query("SELECT id FROM scenarios WHERE run_id = (SELECT max(id) FROM runs) "
+                                  "ORDER BY stories DESC, id LIMIT 1 OFFSET 2")[0]["id"]
+    browser.get(f"{url}/scenario/{scenario_id}")
+    wait_for(browser, lambda d: d.find_element(By.ID, "hide-submit")).click()
+    wait_for(browser, lambda d: "Сценарий скрыт" in d.page_source)
+    assert browser.find_element(By.ID, "hide-submit").text == "Показать в дайджесте"
+    browser.get(f"{url}/")
+    wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "article.card"))
+    assert not browser.find_elements(By.ID, f"s-{scenario_id}"), "hidden from the digest"
+    browser.get(f"{url}/scenario/{scenario_id}")
+    wait_for(browser, lambda d: d.find_element(By.ID, "hide-submit")).click()
+    wait_for(browser, lambda d: "снова виден" in d.page_source)
+
+    pin = browser.find_elements(By.CSS_SELECTOR, "#all-fragments li[data-fragment] button.pin-quote")[-1]
+    pin.click()
+    wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "blockquote button.unpin"))
+    pinned = browser.find_element(By.CSS_SELECTOR, "blockquote[data-fragment]").get_attribute("data-fragment")
+    browser.find_element(By.CSS_SELECTOR, "blockquote button.unpin").click()
+    wait_for(browser, lambda d: "Цитата откреплена." in d.page_source)
+    assert pinned not in [b.get_attribute("data-fragment") for b in
+                          browser.find_elements(By.CSS_SELECTOR, "blockquote[data-fragment]")
+                          if b.find_elements(By.CSS_SELECTOR, "button.unpin")]
+    browser.get(f"{url}/")
+    wait_for(browser, lambda d: d.find_elements(By.ID, f"s-{scenario_id}"))

@@ -139,6 +139,7 @@ def test_split_paste_by_separator_lines_and_by_table_rows(site: tuple[Flask, Pat
     assert split_paste("\n---\n".join(parts) + "\n===\n\n") == parts
     assert split_paste("Клиент: было -- и прошло --- вот так\n ---- \nКлиент: второе") == [
         "Клиент: было -- и прошло --- вот так", "Клиент: второе"], "only a line of its own separates"
+    assert split_paste("\r\n===\r\n".join(parts)) == parts, "a browser form sends CRLF line breaks"
     response = client.post("/add", data={"text": "\n---\n".join(parts), "channel": "call", "split": "separator",
                                          "date": "2026-11-03", "client": "", "title": ""})
     assert response.status_code == 302 and "/added?ids=" in response.headers["Location"]
