@@ -30,6 +30,27 @@ class StoryView:
         return str(self.story["text"][turn["start"]:turn["end"]])
 
 
+def story_heading(story: dict[str, Any]) -> str:
+    """How people name a story: «Интервью · 4 февраля 2026 · Кирилл Орлов» (channel, date, client).
+
+    A file name is never the heading; a story with none of the three is «История без даты».
+    """
+    from .digest.words import channel_name, date_label
+
+    parts = [channel_name(story.get("channel"), one=True).capitalize(), date_label(story.get("date")),
+             (story.get("client") or "").strip()]
+    shown = [p for p in parts if p]
+    return " · ".join(shown) if shown else "История без даты"
+
+
+def own_title(story: dict[str, Any]) -> str | None:
+    """The story's own title; a file stem standing in for one (`2026-02-18_morozov-ilya`) is none."""
+    title = (story.get("title") or "").strip()
+    if not title or title == story.get("external_id"):
+        return None
+    return title
+
+
 def list_stories(
     store: Store, *, search: str | None = None, channel: str | None = None, limit: int = 20,
     offset: int = 0, lemmatiser: Lemmatiser | None = None,

@@ -15,7 +15,9 @@ Examples:
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -25,7 +27,7 @@ from typing import Any, BinaryIO, Literal
 from .dates import date_in_name, parse_date
 from .errors import InputError
 from .fragments import Fragment, split_fragments
-from .readers import Item, ReadOptions, read_plain, read_text, reader_for
+from .readers import Item, ReadOptions, read_csv, read_plain, read_text, reader_for
 from .records import FIELDS, Rejection, StoryRecord
 from .sources import SourceFile, find_files
 from .store import Store, now
@@ -135,6 +137,64 @@ def add_text(
     result = _land_safely(store, items, InputResult(STDIN), options)
     _raise_if_rejected(result)
     return IngestReport([result])
+
+
+#: A line of three or more `-`, `=`, `*` or `_` between stories in a paste.
+SEPARATOR = re.compile(r"^[ \t]*(?:-{3,}|={3,}|\*{3,}|_{3,})[ \t]*\r?$", re.MULTILINE)  # a form sends CRLF
+SPLITS = ("none", "separator", "table")
+
+
+def split_paste(text: str) -> list[str]:
+    """The stories of a paste cut at separator lines (`---`, `===`, `***`), trimmed; blank parts dropped."""
+    return [part.strip() for part in SEPARATOR.split(text) if part.strip()]
+
+
+def add_pasted(
+    store: Store, text: str, *, split: str = "none", options: IngestOptions | None = None, **fields: str | None
+) -> IngestReport:
+    """Add a paste as one story (`split="none"`), as stories cut at separator lines
+    (`"separator"`, see :func:`split_paste`), or as a table with a story per row (`"table"`,
+    CSV or tab-separated as copied from a spreadsheet, read like a `.csv` file with its header).
+
+    The paste is one input: all its stories land or none. Raises InputError as `add_text`.
+    """
+    options = options or IngestOptions()
+    if split == "none":
+        return add_text(store, text, options=options, **fields)
+    if split not in SPLITS:
+        raise InputError(f"Неизвестный способ разбить текст «{split}»: выберите из {', '.join(SPLITS)}.")
+    if len(text) > options.max_bytes:
+        raise InputError(_too_large("Текст", len(text), options))
+    if not text.strip():
+        raise InputError("Текст пустой: вставьте историю.")
+    if split == "table":
+        read = read_csv(io.BytesIO(text.encode("utf-8")), STDIN, options.read)
+        items: Iterable[Item] = (_with_fields(item, fields) for item in read.items)
+        result = _land_safely(store, items, InputResult(STDIN), options, table=True)
+    else:
+        parts = split_paste(text)
+        items = (_with_fields(item, fields) for part in parts
+                 for item in read_text(part, STDIN, options.read).items)
+        result = _land_safely(store, items, InputResult(STDIN), options)
+    _raise_if_rejected(result)
+    return IngestReport([result])
+
+
+def report_lines(report: IngestReport) -> tuple[list[str], str]:
+    """What an ingest did, in the words `scenarios add` prints: each rejection, then the totals."""
+    rejections = [f"Не принято: {rejection}" for rejection in report.rejections]
+    parts = [f"Добавлено историй: {report.added}"]
+    if len(report.story_ids) == 1:
+        parts[0] += f" (id {report.story_ids[0][:10]})"
+    if report.duplicates:
+        parts.append(f"повторов пропущено: {report.duplicates}")
+    if report.empty:
+        parts.append(f"пустых строк пропущено: {report.empty}")
+    if report.already:
+        parts.append(f"файлов уже было в хранилище: {report.already}")
+    if report.rejections:
+        parts.append(f"не принято: {len(report.rejections)}")
+    return rejections, ", ".join(parts) + "."
 
 
 def add_stream(

@@ -32,8 +32,11 @@ def test_stories_lists_newest_first_with_client_speech(runner: CliRunner, filled
 def test_stories_search(runner: CliRunner, filled: Path) -> None:
     result = runner.invoke(cli, ["stories", "--db", str(filled), "--search", "перезвонили", "--json"])
     assert [r["channel"] for r in json.loads(result.stdout)] == ["review"]
-    table = runner.invoke(cli, ["stories", "--db", str(filled), "-s", "курьер"])
-    assert table.exit_code == 0 and "interview" in table.stdout and "review" not in table.stdout
+    interview = json.loads(runner.invoke(cli, ["stories", "--db", str(filled), "--json", "--channel",
+                                               "interview"]).stdout)[0]["id"]
+    table = runner.invoke(cli, ["stories", "--db", str(filled), "-s", "курьер"], terminal_width=160)
+    assert table.exit_code == 0 and interview[:10] in table.stdout
+    assert "интервью" in table.stdout and "отзыв" not in table.stdout, "channels in Russian, as the digest names them"
 
 
 def test_show_prints_turns_with_roles(runner: CliRunner, filled: Path) -> None:

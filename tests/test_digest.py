@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import shutil
 import struct
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from rich.console import Console
 
 from scenarios.cli import cli
 from scenarios.config import Config
-from scenarios.curate import pin_quote
+from scenarios.curate import merge, pin_quote
 from scenarios.describe.stage import describe
 from scenarios.digest import DigestOptions, build_digest, render_html, render_markdown, render_terminal
 from scenarios.digest.charts import BLOCKS
@@ -181,20 +182,97 @@ def test_html_with_story_url_links_there(demo) -> None:
 
 
 def test_html_pictures_are_inline_svg(demo, page: str) -> None:
-    assert page.count('<svg class="spark"') == len(demo["redacted"].scenarios)
-    assert '<svg class="bars"' in page and '<svg class="map"' in page and "xmlns" not in page
     digest = demo["redacted"]
-    assert digest.map is not None and 0 < len(digest.map.points) <= 1500
-    assert {p.scenario_id for p in digest.map.points} <= {s.id for s in digest.scenarios}
+    assert page.count('<svg class="trend-chart"') == len(digest.scenarios)
+    assert '<svg class="bars"' in page and "xmlns" not in page
+    assert '<svg class="map"' not in page and "Карта фрагментов" not in page, "the unreadable map is gone"
 
 
-def test_map_is_deterministic_and_sampled(demo) -> None:
-    with Store(demo["path"]) as store:
-        a = build_digest(store, DigestOptions(redact=False, appendix=False, map_points=60))
-        b = build_digest(store, DigestOptions(redact=False, appendix=False, map_points=60))
-    assert len(a.map.points) == 60 and a.map.total > 60
-    assert [(p.x, p.y, p.scenario_id) for p in a.map.points] == [(p.x, p.y, p.scenario_id) for p in b.map.points]
-    assert render_html(a) == render_html(b)
+def test_trend_is_a_labelled_share_of_each_month(demo, page: str) -> None:
+    digest = demo["redacted"]
+    assert sum(digest.month_totals) == digest.total_stories
+    for s in digest.scenarios:
+        assert s.trend_shares == pytest.approx([n / t for n, t in zip(s.trend, digest.month_totals)])
+    chart = page[page.index('<svg class="trend-chart"'):]
+    chart = chart[:chart.index("</svg>")]
+    assert "доля историй месяца" in chart and ">0%</text>" in chart, "the axis says what is measured"
+    assert re.search(r">\d+(,\d)?%</text>", chart), "the top of the axis is a share"
+    assert len(re.findall(r'<rect [^>]*><title>', chart)) == len(digest.months), "a bar per month"
+    assert re.search(r"<title>[а-я]{3} \d{4}: \d+(,\d)?% историй месяца \(\d+\)</title>", chart)
+    assert "последний период" in chart
+
+
+def test_no_internal_terms_for_leadership(demo, page: str) -> None:
+    digest = demo["redacted"]
+    console = Console(file=io.StringIO(), width=110, record=True, color_system=None)
+    console.print(render_terminal(digest))
+    for text in (page, render_markdown(digest), console.export_text()):
+        lowered = text.lower()
+        for term in ("прогон", "эмбеддер", "hashing", "близость", "кластер", "фрагментов в", "run "):
+            assert term not in lowered, term
+        assert "скрыты телефоны, e-mail, номера карт и счетов, имена" in " ".join(text.split())
+    assert re.search(r"Сценарии найдены \d{1,2} [а-я]+ \d{4} по 351 истории;", page), "«по 351 истории»"
+
+
+def test_tone_is_shown_beside_size_only_when_measured(demo, tmp_path: Path) -> None:
+    path = tmp_path / "tone.db"
+    shutil.copyfile(demo["path"], path)
+    with Store(path) as store:
+        store.conn.execute("UPDATE scenarios SET praise = NULL, complaint = NULL")
+        plain = build_digest(store, DigestOptions(redact=False, appendix=False))
+        first, second = plain.scenarios[0].id, plain.scenarios[1].id
+        store.conn.execute("UPDATE scenarios SET praise = 0.4, complaint = 0.35 WHERE id = ?", (first,))
+        store.conn.commit()
+        toned = build_digest(store, DigestOptions(redact=False, appendix=False))
+    assert all(s.praise is None and s.complaint is None for s in plain.scenarios)
+    assert "хвалят" not in render_html(plain) and "жалуются" not in render_markdown(plain)
+    s = toned.scenario(first)
+    assert (s.praise, s.complaint) == (0.4, 0.35) and toned.scenario(second).praise is None
+    assert "хвалят 40% · жалуются 35%" in render_markdown(toned)
+    card = render_html(toned).split(f'id="s-{first}"')[1].split("</article>")[0]
+    assert '<b><i class="praise">40%</i> · <i class="complaint">35%</i></b><span>хвалят · жалуются</span>' in card
+
+
+def test_a_kind_added_in_config_gets_its_own_section(demo, tmp_path: Path, runner) -> None:
+    path = tmp_path / "kinds.db"
+    shutil.copyfile(demo["path"], path)
+    with Store(path) as store:
+        target = build_digest(store, DigestOptions(redact=False, appendix=False)).scenarios[0].id
+        store.conn.execute("UPDATE scenarios SET kind = 'housing_repairs' WHERE id = ?", (target,))
+        store.conn.commit()
+        digest = build_digest(store, DigestOptions(redact=False, appendix=False))
+        only = build_digest(store, DigestOptions(redact=False, appendix=False, kind="housing_repairs"))
+    titles = [s.title for s in digest.sections]
+    assert "Housing repairs" in titles and "Другое" not in titles
+    assert titles.index("Housing repairs") > max(titles.index(t) for t in titles if t in KIND_TITLES)
+    assert [s.id for s in only.scenarios] == [target]
+    result = runner.invoke(cli, ["digest", "--db", str(path), "--kind", "housing_repairs", "--format", "markdown"])
+    assert result.exit_code == 0 and "## Housing repairs" in result.stdout
+    config = tmp_path / "scenarios.toml"
+    config.write_text('[kinds.housing_repairs]\ntitle = "Ремонт дома"\nseeds = ["Сосед сверху затопил"]\n',
+                      encoding="utf-8")
+    titled = runner.invoke(cli, ["digest", "--db", str(path), "--config", str(config), "--format", "markdown",
+                                 "--kind", "housing_repairs"])
+    assert titled.exit_code == 0 and "## Ремонт дома" in titled.stdout and "вид: ремонт дома" in titled.stdout
+    refused = runner.invoke(cli, ["digest", "--db", str(path), "--kind", "weather"])
+    assert refused.exit_code == 1 and "housing_repairs" in refused.stderr
+
+
+def test_merge_shows_in_the_digest_without_describing_again(demo, tmp_path: Path) -> None:
+    path = tmp_path / "merge.db"
+    shutil.copyfile(demo["path"], path)
+    with Store(path) as store:
+        before = build_digest(store, DigestOptions(redact=False, appendix=False))
+        target, source = sorted(before.scenarios, key=lambda s: -s.stories)[:2]
+        merge(store, source.id, target.id)
+        after = build_digest(store, DigestOptions(redact=False, appendix=False))
+        members = store.query("SELECT count(DISTINCT f.story_id) AS n FROM memberships m JOIN fragments f "
+                              "ON f.hash = m.hash WHERE m.run_id = (SELECT max(id) FROM runs) AND m.scenario_id = ?",
+                              (target.id,))[0]["n"]
+    assert source.id not in {s.id for s in after.scenarios}
+    merged = after.scenario(target.id)
+    assert merged.stories == members >= max(target.stories, source.stories)
+    assert {c.name for c in source.companies} <= {c.name for c in merged.companies}
 
 
 # -- segments, filters ------------------------------------------------------------------------------
@@ -225,14 +303,15 @@ def test_segments_by_metadata_and_unknown_field(demo) -> None:
 def test_filters_kind_channel_top(demo) -> None:
     stories = stories_of(demo["path"])
     with Store(demo["path"]) as store:
-        product = build_digest(store, DigestOptions(redact=False, appendix=False, kind="product"))
+        last = demo["plain"].sections[-1]  # whichever kinds describe found, filter by one of them
+        product = build_digest(store, DigestOptions(redact=False, appendix=False, kind=last.kind))
         reviews = build_digest(store, DigestOptions(redact=False, appendix=False, channel="review"))
         top = build_digest(store, DigestOptions(redact=False, top=1))
         with pytest.raises(NotFound, match="fax"):
             build_digest(store, DigestOptions(channel="fax"))
         with pytest.raises(NotFound, match="Вид"):
             build_digest(store, DigestOptions(kind="weather"))
-    assert [s.title for s in product.sections] == ["Продукт"]
+    assert [s.title for s in product.sections] == [last.title]
     assert reviews.total_stories == 150 and reviews.channels == ["review"]
     assert all(stories[q.story_id]["channel"] == "review" for s in reviews.scenarios for q in s.quotes)
     assert all(len(s.quotes) >= 2 for s in reviews.scenarios if s.stories >= 2)
@@ -310,7 +389,10 @@ def test_markdown(demo) -> None:
     assert "> «" in text and "Иванов" not in text
     assert md_escape("<script>alert(1)</script> *жирно* [ссылка](x)") == \
         "\\<script\\>alert(1)\\</script\\> \\*жирно\\* \\[ссылка\\](x)"
-    assert "| Сценарий |" not in text   # no segments asked
+    assert "| Сценарий |" in text, "segments by channel by default: the stories come from six channels"
+    with Store(demo["path"]) as store:
+        none = render_markdown(build_digest(store, DigestOptions(redact=False, appendix=False, by=None)))
+    assert "| Сценарий |" not in none
     assert q.text.split()[0] in text
 
 
@@ -336,9 +418,10 @@ def test_cli_writes_files_and_prints_path(demo, runner, tmp_path: Path) -> None:
     assert "<!doctype html>" in out.read_text(encoding="utf-8")
     md = tmp_path / "digest.md"
     result = runner.invoke(cli, ["digest", "--db", str(demo["path"]), "--format", "markdown", "--out", str(md),
-                                 "--kind", "service", "--no-redact"])
+                                 "--kind", demo["plain"].sections[0].kind, "--no-redact"])
     text = md.read_text(encoding="utf-8")
-    assert result.exit_code == 0 and "\n## Сервис\n" in text and "\n## Продукт\n" not in text
+    first, other = demo["plain"].sections[0].title, demo["plain"].sections[1].title
+    assert result.exit_code == 0 and f"\n## {first}\n" in text and f"\n## {other}\n" not in text
 
 
 def test_cli_terminal_and_help(demo, runner) -> None:
@@ -346,6 +429,8 @@ def test_cli_terminal_and_help(demo, runner) -> None:
                                  "--period", "30"])
     assert result.exit_code == 0, result.output
     assert "за 30 дней" in result.output and "чаще обсуждают" in result.output
+    plain = runner.invoke(cli, ["digest", "--db", str(demo["path"]), "--by", "none", "--no-redact"])
+    assert plain.exit_code == 0 and "чаще обсуждают" not in plain.output and "Сегменты" not in plain.output
     result = runner.invoke(cli, ["digest", "--db", str(demo["path"]), "--out", "x.txt"])
     assert result.exit_code == 2 and "--format markdown" in result.output
     help_text = runner.invoke(cli, ["digest", "--help"]).output

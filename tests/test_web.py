@@ -99,8 +99,11 @@ def test_pages_are_in_russian_with_the_navigation(client: FlaskClient) -> None:
         for link in ("Дайджест", "Добавить историю", "Сценарии", "Пересчитать сценарии"):
             assert link in page
     scenarios = text_of(client.get("/scenarios"))
-    assert "прогон 1" in scenarios and "историй:" in scenarios
-    assert {"Выбор", "Сервис", "Продукт"} <= set(re.findall(r"<h2>(\w+)", scenarios))
+    assert re.search(r"обновлены \d{1,2} [а-я]+ \d{4}", scenarios), "the date said as the digest says it"
+    for jargon in ("прогон", "кластеризац", "фрагментов в", "близость", "эмбеддер", "без сценария:"):
+        assert jargon not in scenarios.lower()
+    headings = re.findall(r"<h2><span class=\"chip\"[^>]*></span>(\w+)", scenarios)
+    assert len(headings) >= 3 and set(headings) <= {"Выбор", "Сервис", "Продукт", "Конкуренты", "Жизнь", "Другое"}
     form = text_of(client.get("/add"))
     assert "Текст истории" in form and 'enctype="multipart/form-data"' in form
     for channel in ("interview", "call", "review", "chat", "email", "survey"):
@@ -127,7 +130,8 @@ def test_scenario_page_lists_every_fragment_and_the_companies(site: tuple[Flask,
     listed = page.split('id="all-fragments"')[1]
     links = set(re.findall(r'href="/story/(\w+)\?start=(\d+)&amp;end=(\d+)#quote"', listed))
     assert links == {(r["story_id"], str(r["start"]), str(r["end"])) for r in expected}
-    assert f"Все фрагменты ({len(expected)})" in page
+    assert f'Все фрагменты <span class="muted small">({len(expected)})</span>' in page
+    assert "близость" not in page and "кластеризац" not in page
     for company in view.companies:
         assert company["company"] in page
     assert "Цитаты для дайджеста" in page
@@ -144,8 +148,8 @@ def test_story_page_shows_roles_and_highlights_the_quote(site: tuple[Flask, Path
     assert anchored, "the quoted fragment is marked and anchored"
     assert html.unescape(anchored.group(1)) == name and anchored.group(2) == quote["scenario_id"]
     assert html.unescape(anchored.group(3)) == quote["text"]
-    assert '<span class="role client">клиент</span>' in page
-    assert '<span class="role company">компания</span>' in page
+    assert 'data-role="client"' in page and 'data-role="company"' in page
+    assert 'class="role' not in page, "no role chips beside the speaker («Клиент / клиент»)"
     assert "scrollIntoView" in page
 
 
@@ -188,8 +192,11 @@ def test_paste_adds_the_story_and_shows_its_turns_and_scenarios(site: tuple[Flas
     page = text_of(client.get(response.headers["Location"]))
     assert "История добавлена: распознано реплик — 4, фрагментов речи клиента — " in page
     assert page.count("<b>Интервьюер</b>") == 2 and page.count("<b>Клиент</b>") == 2
-    assert page.count('<span class="role client">клиент</span>') == 2
-    assert "Марина К." in page and "2026-11-20" in page and "интервью" in page
+    assert page.count('data-role="client"') == 2
+    heading = re.search(r'<h1 id="heading">([^<]*)</h1>', page).group(1)
+    assert heading == "Интервью · 20 ноября 2026 · Марина К.", "titled by channel, date and client"
+    assert "<title>Интервью · 20 ноября 2026 · Марина К. · scenarios</title>" in page
+    assert "«Вылетает приложение»" in page
     with Store(db) as store:
         run_id = store.query("SELECT max(id) AS id FROM runs")[0]["id"]
         joined = store.query(
@@ -202,7 +209,7 @@ def test_paste_adds_the_story_and_shows_its_turns_and_scenarios(site: tuple[Flas
     assert scenario_ids, "the crash joined an existing scenario"
     for scenario_id in scenario_ids:
         assert f'data-scenario="{scenario_id}"' in page and f'href="/scenario/{scenario_id}"' in page
-    assert "добавлен после кластеризации" in page
+    assert "после кластеризации" not in page and "кластеризац" not in page
 
 
 def test_pasted_html_is_shown_as_text(site: tuple[Flask, Path], client: FlaskClient) -> None:
@@ -280,7 +287,7 @@ def test_recluster_runs_in_the_background_once_at_a_time(site: tuple[Flask, Path
     assert "Пересчёт сценариев запущен" in text_of(client.get("/scenarios"))
     state = client.get("/progress").get_json()
     assert state["running"] and [s["title"] for s in state["stages"]] == [
-        "Леммы", "Эмбеддинги", "Кластеризация", "Описание"]
+        "Разбор слов", "Смысл фрагментов", "Поиск сценариев", "Названия и цитаты"]
     second = client.post("/recluster", follow_redirects=True)
     assert "Пересчёт уже идёт" in text_of(second)
     gate.set()
@@ -291,7 +298,7 @@ def test_recluster_runs_in_the_background_once_at_a_time(site: tuple[Flask, Path
     with Store(db) as store:
         assert store.count("runs") == runs_before + 1
         run_id = store.query("SELECT max(id) AS id FROM runs")[0]["id"]
-        assert state["message"] == f"Готово: прогон {run_id}, сценариев: {store.count('scenarios', 'run_id = ?', (run_id,))}."
+        assert state["message"] == f"Готово: сценариев найдено — {store.count('scenarios', 'run_id = ?', (run_id,))}."
         passes = {r["pass"] for r in store.query(
             "SELECT m.pass FROM fragments f JOIN memberships m ON m.hash = f.hash AND m.run_id = ? "
             "WHERE f.story_id = ?", (run_id, story_id))}
@@ -321,9 +328,9 @@ def test_digest_is_built_once_per_store_state(site: tuple[Flask, Path], client: 
     from scenarios.web import digest_page
 
     builds = []
-    real_build = digest_page._build
-    monkeypatch.setattr(digest_page, "_build", lambda store: builds.append(1) or real_build(store))
-    site[0].extensions.pop("scenarios.digest", None)
+    real_build = digest_page.build_digest
+    monkeypatch.setattr(digest_page, "build_digest", lambda *a, **k: builds.append(1) or real_build(*a, **k))
+    site[0].extensions["scenarios.digest"] = digest_page.DigestCache()
     first = text_of(client.get("/"))
     assert text_of(client.get("/")) == first and len(builds) == 1
     paste(client, "Клиент: в отделении на Садовой опять очередь на час, работает одно окно из пяти")

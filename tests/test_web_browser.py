@@ -121,8 +121,9 @@ def test_manager_pastes_an_interview_and_reads_the_digest(server: tuple[str, Pat
 
     assert "История добавлена" in browser.find_element(By.ID, "added").text
     turns = browser.find_elements(By.CSS_SELECTOR, ".turn")
-    roles = [t.find_element(By.CSS_SELECTOR, ".role").text for t in turns]
-    assert roles == ["вне диалога", "компания", "клиент", "компания", "клиент", "компания", "клиент"]
+    roles = [t.get_attribute("data-role") for t in turns]
+    assert roles == ["unknown", "company", "client", "company", "client", "company", "client"]
+    assert not browser.find_elements(By.CSS_SELECTOR, ".role"), "no role chips beside the speakers"
     speakers = [t.find_element(By.CSS_SELECTOR, ".who b").text for t in turns[1:]]
     assert speakers == ["Интервьюер", "Клиент"] * 3
     marks = browser.find_elements(By.CSS_SELECTOR, "mark.frag[data-scenario]")
@@ -139,7 +140,14 @@ def test_manager_pastes_an_interview_and_reads_the_digest(server: tuple[str, Pat
     scenario_url = tags[0].get_attribute("href")
     browser.get(scenario_url)
     assert "Все фрагменты" in browser.page_source
-    assert "Светлана М." in browser.find_element(By.ID, "all-fragments").text
+    listed = browser.find_element(By.ID, "all-fragments").text
+    assert "Светлана" not in listed, "lists name no clients, as the digest does not"
+    scenario_id = scenario_url.rsplit("/", 1)[1]
+    with Store(db) as store:
+        members = store.query("SELECT count(*) AS n FROM memberships m JOIN fragments f ON f.hash = m.hash "
+                              "WHERE m.run_id = (SELECT max(id) FROM runs) AND m.scenario_id = ?",
+                              (scenario_id,))[0]["n"]
+    assert f"Все фрагменты ({members})" in browser.find_element(By.TAG_NAME, "main").text, "the paste counted"
 
     browser.get(f"{url}/")
     wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "nav.sc-nav"))
@@ -148,10 +156,12 @@ def test_manager_pastes_an_interview_and_reads_the_digest(server: tuple[str, Pat
         assert link in nav
     screenshot(browser, "web_digest.png")
     story_links = browser.find_elements(By.CSS_SELECTOR, "a[href*='/story/'][href*='start=']")
-    if story_links:  # the digest links its quotes to the story page, scrolled to the quote
-        browser.get(story_links[0].get_attribute("href"))
-        quote = wait_for(browser, lambda d: d.find_element(By.ID, "quote"))
-        assert quote.is_displayed() and browser.execute_script("return window.scrollY") >= 0
+    assert story_links, "the digest links its quotes to the story page"
+    browser.get(story_links[0].get_attribute("href"))
+    quote = wait_for(browser, lambda d: d.find_element(By.ID, "quote"))
+    box = browser.execute_script("var r = arguments[0].getBoundingClientRect(); "
+                                 "return [r.top, r.bottom, window.innerHeight];", quote)
+    assert quote.is_displayed() and 0 <= box[0] and box[1] <= box[2], "scrolled so the quote is in view"
 
 
 def test_recluster_button_shows_progress_and_reloads(server: tuple[str, Path], browser) -> None:
@@ -164,11 +174,163 @@ def test_recluster_button_shows_progress_and_reloads(server: tuple[str, Path], b
     browser.find_element(By.ID, "sc-recluster").click()
     wait_for(browser, lambda d: "Пересчёт сценариев запущен" in d.page_source)
     progress = wait_for(browser, lambda d: d.find_element(By.ID, "sc-progress").text or None, 30)
-    assert "Леммы" in progress or "Готово" in progress
+    assert "Разбор слов" in progress or "Готово" in progress
     screenshot(browser, "web_progress.png")
     box = browser.find_element(By.ID, "sc-progress")
     wait_for(browser, lambda d: reloaded_or_done(box), 240)  # the page reloads when the job ends
-    wait_for(browser, lambda d: "Готово: прогон" in d.find_element(By.ID, "sc-progress").text, 60)
+    wait_for(browser, lambda d: "Готово: сценариев найдено" in d.find_element(By.ID, "sc-progress").text, 60)
     assert browser.find_element(By.ID, "sc-recluster").is_enabled()
     with Store(db) as store:
         assert store.count("runs") == runs + 1
+
+
+def test_curation_on_the_scenario_page_survives_a_recluster(server: tuple[str, Path], browser) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    url, db = server
+    with Store(db) as store:
+        ranked = [r["id"] for r in store.query(
+            "SELECT id FROM scenarios WHERE run_id = (SELECT max(id) FROM runs) ORDER BY stories DESC, id")]
+    keep, merged = ranked[0], ranked[1]
+    browser.get(f"{url}/scenarios")
+    browser.find_element(By.CSS_SELECTOR, f"[data-scenario='{keep}'] h3 a").click()
+    wait_for(browser, lambda d: d.current_url.endswith(f"/scenario/{keep}") and d.find_elements(By.ID, "rename"))
+    field = browser.find_element(By.ID, "rename")
+    field.clear()
+    field.send_keys("Не могут дождаться ответа")
+    browser.find_element(By.ID, "rename-submit").click()
+    wait_for(browser, lambda d: "Не могут дождаться ответа" in d.find_element(By.ID, "name").text)
+
+    last = browser.find_elements(By.CSS_SELECTOR, "#all-fragments li[data-fragment]")[-1]
+    pinned = last.get_attribute("data-fragment")
+    last.find_element(By.CSS_SELECTOR, "button.pin-quote").click()
+    wait_for(browser, lambda d: d.find_element(By.CSS_SELECTOR, "blockquote[data-fragment]")
+             .get_attribute("data-fragment") == pinned)
+    assert "закреплена" in browser.find_element(By.CSS_SELECTOR, "blockquote[data-fragment]").text
+
+    browser.get(f"{url}/scenario/{merged}")
+    Select(wait_for(browser, lambda d: d.find_element(By.ID, "merge-target"))).select_by_value(keep)
+    browser.find_element(By.ID, "merge-submit").click()
+    wait_for(browser, lambda d: d.current_url.endswith(f"/scenario/{keep}") and "Сценарии объединены" in d.page_source)
+    screenshot(browser, "web_scenario_curated.png")
+
+    browser.get(f"{url}/add")  # new fragments, so the button re-clusters
+    browser.find_element(By.ID, "text").send_keys(TRANSCRIPT.replace("неделю", "две недели"))
+    browser.find_element(By.ID, "submit").click()
+    wait_for(browser, lambda d: d.find_elements(By.ID, "added"))
+    with Store(db) as store:
+        runs = store.count("runs")
+    browser.find_element(By.ID, "sc-recluster").click()
+    wait_for(browser, lambda d: "Пересчёт сценариев запущен" in d.page_source)
+    box = browser.find_element(By.ID, "sc-progress")
+    wait_for(browser, lambda d: reloaded_or_done(box), 240)
+    wait_for(browser, lambda d: "Готово" in d.find_element(By.ID, "sc-progress").text, 60)
+    with Store(db) as store:
+        assert store.count("runs") == runs + 1
+
+    browser.get(f"{url}/scenario/{merged}")
+    wait_for(browser, lambda d: d.current_url.endswith(f"/scenario/{keep}"))  # the merge holds
+    assert "Не могут дождаться ответа" in browser.find_element(By.ID, "name").text  # so does the name
+    first = browser.find_element(By.CSS_SELECTOR, "blockquote[data-fragment]")
+    assert first.get_attribute("data-fragment") == pinned, "and the pinned quote still leads"
+    browser.get(f"{url}/")
+    wait_for(browser, lambda d: d.find_elements(By.ID, f"s-{keep}"))
+    assert "Не могут дождаться ответа" in browser.find_element(By.ID, f"s-{keep}").text
+    assert not browser.find_elements(By.ID, f"s-{merged}")
+
+
+def test_upload_of_files_through_the_form(server: tuple[str, Path], browser, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    url, db = server
+    first = tmp_path / "2026-11-12_курьер.txt"
+    first.write_text("Клиент: курьер привёз карту на неделю позже, никто не предупредил", encoding="utf-8")
+    second = tmp_path / "опрос.csv"
+    second.write_text("text;date\nВ приложении не видно кешбэка за прошлый месяц;2026-11-13\n", encoding="utf-8")
+    with Store(db) as store:
+        before = store.count("stories")
+    browser.get(f"{url}/add")
+    browser.find_element(By.ID, "files").send_keys(f"{first}\n{second}")
+    browser.find_element(By.ID, "upload-submit").click()
+    listed = wait_for(browser, lambda d: d.find_element(By.ID, "added-stories"))
+    assert "Добавлено историй: 2." in browser.page_source
+    assert "Интервью" not in listed.text and "12 ноября 2026" in listed.text and "13 ноября 2026" in listed.text
+    with Store(db) as store:
+        assert store.count("stories") == before + 2
+    screenshot(browser, "web_upload.png")
+
+
+def test_filters_and_export_from_the_page(server: tuple[str, Path], browser) -> None:
+    import io
+    import urllib.request
+
+    from openpyxl import load_workbook
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    url, db = server
+    browser.get(f"{url}/")
+    Select(wait_for(browser, lambda d: d.find_element(By.ID, "f-channel"))).select_by_value("review")
+    Select(browser.find_element(By.ID, "f-period")).select_by_value("180")
+    browser.find_element(By.ID, "f-apply").click()
+    wait_for(browser, lambda d: "channel=review" in d.current_url and "Только канал: отзывы" in d.page_source)
+    assert "Последние 180 дней" in browser.page_source
+    screenshot(browser, "web_digest_filtered.png")
+    link = browser.find_element(By.ID, "export-xlsx").get_attribute("href")
+    assert "channel=review" in link and "period=180" in link
+    with urllib.request.urlopen(link, timeout=60) as response:
+        book = load_workbook(io.BytesIO(response.read()))
+    rows = list(book.active.iter_rows(values_only=True))
+    assert rows[0][:2] == ("Вид", "Сценарий") and len(rows) > 1
+    assert all(row[1] and row[2] >= 1 for row in rows[1:])
+
+    browser.get(f"{url}/scenarios")
+    search = wait_for(browser, lambda d: d.find_element(By.ID, "f-q"))
+    search.send_keys("перезвонить")
+    browser.find_element(By.ID, "f-apply").click()
+    results = wait_for(browser, lambda d: d.find_element(By.ID, "search-results"))
+    assert "Поиск «перезвонить»" in results.text and results.find_elements(By.CSS_SELECTOR, "a[href*='/story/']")
+
+
+def test_split_paste_hide_and_unpin_from_the_page(server: tuple[str, Path], browser) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    url, db = server
+    browser.get(f"{url}/add")
+    stories = ["Клиент: банкомат на Садовой не выдал деньги, а со счёта списал",
+               "Клиент: в приложении пропала кнопка перевода по номеру телефона"]
+    browser.find_element(By.ID, "text").send_keys("\n===\n".join(stories))
+    Select(browser.find_element(By.ID, "split")).select_by_value("separator")
+    Select(browser.find_element(By.ID, "channel")).select_by_value("chat")
+    browser.find_element(By.ID, "date").send_keys("14.11.2026")
+    browser.find_element(By.ID, "submit").click()
+    listed = wait_for(browser, lambda d: d.find_element(By.ID, "added-stories"))
+    assert listed.text.count("Чат · 14 ноября 2026") == 2 and "Добавлено историй: 2" in browser.page_source
+
+    with Store(db) as store:
+        scenario_id = store.query("SELECT id FROM scenarios WHERE run_id = (SELECT max(id) FROM runs) "
+                                  "ORDER BY stories DESC, id LIMIT 1 OFFSET 2")[0]["id"]
+    browser.get(f"{url}/scenario/{scenario_id}")
+    wait_for(browser, lambda d: d.find_element(By.ID, "hide-submit")).click()
+    wait_for(browser, lambda d: "Сценарий скрыт" in d.page_source)
+    assert browser.find_element(By.ID, "hide-submit").text == "Показать в дайджесте"
+    browser.get(f"{url}/")
+    wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "article.card"))
+    assert not browser.find_elements(By.ID, f"s-{scenario_id}"), "hidden from the digest"
+    browser.get(f"{url}/scenario/{scenario_id}")
+    wait_for(browser, lambda d: d.find_element(By.ID, "hide-submit")).click()
+    wait_for(browser, lambda d: "снова виден" in d.page_source)
+
+    pin = browser.find_elements(By.CSS_SELECTOR, "#all-fragments li[data-fragment] button.pin-quote")[-1]
+    pin.click()
+    wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "blockquote button.unpin"))
+    pinned = browser.find_element(By.CSS_SELECTOR, "blockquote[data-fragment]").get_attribute("data-fragment")
+    browser.find_element(By.CSS_SELECTOR, "blockquote button.unpin").click()
+    wait_for(browser, lambda d: "Цитата откреплена." in d.page_source)
+    assert pinned not in [b.get_attribute("data-fragment") for b in
+                          browser.find_elements(By.CSS_SELECTOR, "blockquote[data-fragment]")
+                          if b.find_elements(By.CSS_SELECTOR, "button.unpin")]
+    browser.get(f"{url}/")
+    wait_for(browser, lambda d: d.find_elements(By.ID, f"s-{scenario_id}"))

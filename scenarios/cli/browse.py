@@ -6,7 +6,8 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from ..browse import get_story, list_stories, status
+from ..browse import get_story, list_stories, own_title, status, story_heading
+from ..digest.words import channel_name, date_label
 from . import cli
 from ._common import config_option, console, open_store, output_options, print_json, store_option
 from .stages import configured_lemmatiser
@@ -44,14 +45,15 @@ def stories(db_path: str, config_path: str | None, as_json: bool, search: str | 
         console.print("Историй не найдено.")
         return
     table = Table(header_style="bold", expand=True)
-    for column in ("id", "дата", "канал", "клиент"):
-        table.add_column(column, no_wrap=True, max_width=12)
+    for column, width in (("id", 10), ("дата", 17), ("канал", 9), ("клиент", 14)):
+        table.add_column(column, no_wrap=True, max_width=width)
     table.add_column("начало (речь клиента)", no_wrap=True, overflow="ellipsis", ratio=1, min_width=24)
     table.add_column("реплик", justify="right")
     table.add_column("фрагм.", justify="right")
     for row in rows:
         opening = " ".join(row["opening"].split())[:200]
-        table.add_row(row["id"][:10], row["date"] or "", row["channel"] or "", row["client"] or "",
+        table.add_row(row["id"][:10], date_label(row["date"]), channel_name(row["channel"], one=True),
+                      row["client"] or "",
                       opening, str(row["turns"]), str(row["fragments"]))
     console.print(table)
 
@@ -76,8 +78,9 @@ def show(story: str, db_path: str, as_json: bool, show_fragments: bool) -> None:
         print_json({"story": view.story, "turns": view.turns, "fragments": view.fragments})
         return
     s = view.story
-    head = " · ".join(str(v) for v in (s["title"], s["date"], s["channel"], s["client"]) if v)
-    console.print(Text(f"История {s['id']}", style="bold"), Text(head, style="dim"))
+    title = own_title(s)
+    console.print(Text(story_heading(s), style="bold"), Text(f"«{title}»" if title else "", style="bold"),
+                  Text(f"id {s['id'][:10]}", style="dim"))
     if s["metadata"]:
         console.print(Text(", ".join(f"{k}: {v}" for k, v in s["metadata"].items()), style="dim"))
     console.print()

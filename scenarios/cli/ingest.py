@@ -5,9 +5,10 @@ from __future__ import annotations
 import sys
 
 import click
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ..ingest import DEFAULT_MAX_MB, IngestOptions, IngestReport, add_stream, iter_add_paths
+from ..ingest import DEFAULT_MAX_MB, IngestOptions, IngestReport, add_stream, iter_add_paths, report_lines
 from ..readers import ReadOptions
 from ..records import FIELDS
 from ..sources import find_files
@@ -99,17 +100,8 @@ def _add_files(store, paths: tuple[str, ...], options: IngestOptions) -> IngestR
 
 
 def _print_report(report: IngestReport) -> None:
-    for rejection in report.rejections:
-        err_console.print(f"[red]Не принято:[/red] {rejection}", markup=True, highlight=False)
-    parts = [f"Добавлено историй: {report.added}"]
-    if len(report.story_ids) == 1:
-        parts[0] += f" (id {report.story_ids[0][:10]})"
-    if report.duplicates:
-        parts.append(f"повторов пропущено: {report.duplicates}")
-    if report.empty:
-        parts.append(f"пустых строк пропущено: {report.empty}")
-    if report.already:
-        parts.append(f"файлов уже было в хранилище: {report.already}")
-    if report.rejections:
-        parts.append(f"не принято: {len(report.rejections)}")
-    console.print(", ".join(parts) + ".")
+    rejections, totals = report_lines(report)
+    for line in rejections:
+        err_console.print(f"[red]Не принято:[/red] {escape(line.removeprefix('Не принято: '))}", markup=True,
+                          highlight=False)
+    console.print(totals, markup=False, highlight=False)

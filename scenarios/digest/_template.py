@@ -81,14 +81,15 @@ figure.quote blockquote a:hover { color: var(--accent); }
 figure.quote figcaption { margin: 6px 0 0 23px; font-size: 13px; color: var(--faint); }
 figure.quote figcaption a { color: var(--muted); }
 figure.quote figcaption a:hover { color: var(--accent); }
-.numbers { display: flex; flex-wrap: wrap; gap: 12px 30px; align-items: center; border-top: 1px solid var(--line);
-  padding-top: 16px; margin-top: 4px; }
+.numbers { display: grid; grid-template-columns: minmax(0, 1fr) auto; gap: 12px 24px; align-items: center;
+  border-top: 1px solid var(--line); padding-top: 16px; margin-top: 4px; }
+.numbers .stats { display: flex; flex-wrap: wrap; gap: 12px 28px; }
 .stat b { display: block; font-size: 19px; font-weight: 700; line-height: 1.2; font-variant-numeric: tabular-nums; }
 .stat span { font-size: 12px; color: var(--faint); }
 .stat.up b { color: var(--up); }
-.trend { display: flex; align-items: center; gap: 10px; margin-left: auto; }
-.trend small { font-size: 11px; color: var(--faint); line-height: 1.3; text-align: right; }
-.companies { width: 100%; font-size: 13px; color: var(--faint); }
+.trend { display: flex; align-items: center; }
+
+.companies { grid-column: 1 / -1; font-size: 13px; color: var(--faint); }
 .chip { display: inline-block; background: #f1f3f7; border-radius: 6px; padding: 1px 8px; margin: 2px 4px 2px 0;
   color: var(--ink); }
 .figure-panel { margin-bottom: 16px; }
@@ -98,13 +99,11 @@ svg text { font-family: inherit; }
 .bar-label { font-size: 13px; fill: #343a46; }
 .bar-value { font-size: 12px; fill: #343a46; font-weight: 700; }
 .bar-share { fill: #8b91a1; font-weight: 400; }
-.marker text { font-size: 11px; font-weight: 700; }
-.legend { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 6px 24px; margin-top: 14px;
-  font-size: 13px; color: var(--muted); }
-.legend span { display: flex; gap: 8px; align-items: baseline; }
-.legend b { display: inline-block; min-width: 20px; height: 20px; border-radius: 50%; border: 2px solid;
-  font-size: 11px; text-align: center; line-height: 16px; background: #fff; flex-shrink: 0; }
-.legend i { display: inline-block; width: 10px; height: 10px; border-radius: 50%; margin: 0 5px; }
+.axis { font-size: 10px; fill: #8b91a1; }
+.axis-title { font-size: 10px; fill: #8b91a1; font-style: italic; }
+.stat i { font-style: normal; }
+.stat i.praise { color: var(--new); }
+.stat i.complaint { color: var(--up); }
 table.segments { width: 100%; border-collapse: collapse; font-size: 13px; }
 table.segments th { font-weight: 600; color: var(--muted); text-align: right; padding: 6px 8px; white-space: nowrap;
   border-bottom: 1px solid var(--line); vertical-align: bottom; }
@@ -134,7 +133,7 @@ table.segments td.hot { font-weight: 700; }
 .story-back { display: inline-block; margin-top: 10px; font-size: 13px; color: var(--accent); }
 .appendix .hint { font-size: 13px; color: var(--faint); margin: -6px 0 14px; }
 .colophon { border-top: 1px solid var(--line); padding-top: 16px; font-size: 12px; color: var(--faint); }
-@media (max-width: 760px) { .summary-grid { grid-template-columns: 1fr; } .trend { margin-left: 0; }
+@media (max-width: 760px) { .summary-grid { grid-template-columns: 1fr; } .numbers { grid-template-columns: 1fr; }
   .masthead h1 { font-size: 30px; } .appendix .stories { grid-template-columns: 1fr; }
   .legend { grid-template-columns: 1fr; } }
 @media print {
@@ -263,6 +262,7 @@ TEMPLATE = r"""<!doctype html>
     </figure>
     {% endfor %}
     <div class="numbers">
+      <div class="stats">
       <div class="stat"><b>{{ s.stories }}</b><span>{{ word(s.stories, STORIES) }}</span></div>
       <div class="stat"><b>{{ s.clients }}</b><span>{{ word(s.clients, CLIENTS) }}</span></div>
       <div class="stat"><b>{{ percent(s.share) }}</b><span>всех историй</span></div>
@@ -270,10 +270,18 @@ TEMPLATE = r"""<!doctype html>
       <div class="stat{% if s.growing or s.new %} up{% endif %}"><b>{{ percent(s.current_share) }}</b>
         <span>за {{ p.days(d) }}, было {{ percent(s.previous_share) }}</span></div>
       {% endif %}
+      {% if s.praise is not none or s.complaint is not none %}
+      <div class="stat tone"><b>
+        {%- if s.praise is not none %}<i class="praise">{{ percent(s.praise) }}</i>{% endif -%}
+        {%- if s.praise is not none and s.complaint is not none %} · {% endif -%}
+        {%- if s.complaint is not none %}<i class="complaint">{{ percent(s.complaint) }}</i>{% endif -%}
+        </b><span>{{ ["хвалят" if s.praise is not none else "", "жалуются" if s.complaint is not none else ""]|select|join(" · ") }}</span></div>
+      {% endif %}
+      </div>
       {% if d.months|length > 1 %}
-      <div class="trend"><small>по месяцам<br>{{ month_range }}</small>
-        {{- charts.sparkline(s.trend, colour=colour, highlight=highlight,
-                             title=s.name ~ ': ' ~ s.trend|join(', '))|safe -}}
+      <div class="trend">
+        {{- charts.trend_chart(d.months, s.trend_shares, s.trend, colour=colour, highlight=highlight,
+                               title=s.name ~ ': доля историй по месяцам, ' ~ month_range)|safe -}}
       </div>
       {% endif %}
       {% set others = s.companies|rejectattr('own')|list %}
@@ -298,7 +306,7 @@ TEMPLATE = r"""<!doctype html>
   </div>
   {% if d.segments %}
   <div class="panel figure-panel">
-    <h3>Доля историй сегмента в сценарии · {{ d.segments.field }}</h3>
+    <h3>Сегменты: доля историй каждого {{ p.segment_title(d.segments.field) }}, где звучит сценарий</h3>
     <table class="segments">
       <thead><tr><th>Сценарий</th>
         {% for c in d.segments.columns %}<th>{{ c.label }}<small>{{ c.stories }} ист.</small></th>{% endfor %}
@@ -309,21 +317,6 @@ TEMPLATE = r"""<!doctype html>
       {% endfor %}
       </tbody>
     </table>
-  </div>
-  {% endif %}
-  {% if map_svg %}
-  <div class="panel figure-panel">
-    <h3>Карта фрагментов</h3>
-    {{ map_svg }}
-    <div class="legend">
-      {% for s, colour in legend %}
-      <span><b style="border-color: {{ colour }}; color: {{ colour }}">{{ loop.index }}</b>{{ s.name }}</span>
-      {% endfor %}
-      <span><i style="background: {{ charts.OTHER }}"></i>остальные сценарии</span>
-    </div>
-    <p class="note">Каждая точка — фрагмент рассказа клиента ({{ d.map.points|length }} из {{ d.map.total }}),
-      положение — две главные компоненты его вектора: близкие по смыслу фрагменты лежат рядом.
-      Кружок с номером — центр сценария.</p>
   </div>
   {% endif %}
 </section>
@@ -349,10 +342,7 @@ TEMPLATE = r"""<!doctype html>
 </section>
 {% endif %}
 
-<footer class="colophon">
-  Прогон {{ d.run_id }} · эмбеддер {{ d.embedder }}
-  {%- if d.options.redact %} · скрыты телефоны, e-mail, номера карт и счетов, имена{% endif %}.
-</footer>
+<footer class="colophon">{{ p.colophon(d) }}</footer>
 </main>
 </body>
 </html>

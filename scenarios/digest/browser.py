@@ -37,7 +37,8 @@ def screenshot(html: str, path: str | Path, *, width: int = 1280, chromium: str 
         from selenium.common.exceptions import WebDriverException
         from selenium.webdriver.chrome.service import Service
     except ImportError:
-        raise MissingDependency("Для снимка нужен пакет selenium: pip install selenium") from None
+        raise MissingDependency("Для снимка нужен пакет selenium: установите его "
+                                "(./dev demo или pip install 'scenarios[demo]').") from None
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="scenarios-shot-") as tmp:

@@ -1,9 +1,11 @@
 """`build_digest`: the latest run's scenarios as leadership reads them, quotes first, numbers second.
 
 Starts from :func:`scenarios.overview.scenarios_of` (curated names, kinds, quotes, companies) and
-adds what a digest needs on top: sizes within the chosen channel, a monthly trend, the share of
-stories in the current period against the previous one (growing and new scenarios), segments,
-a fragment map, and the redacted text of every quoted story for the appendix.
+adds what a digest needs on top: sizes within the chosen channel, a monthly trend (counts and
+shares of each month's stories), the share of stories in the current period against the previous
+one (growing and new scenarios), tone, segments, and the redacted text of every quoted story for
+the appendix. There is no fragment map: a 2-D projection of the vectors drew overlapping clouds a
+director cannot read, so sizes, trends and segments carry the numbers instead.
 """
 
 from __future__ import annotations
@@ -11,13 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ..errors import NotFound
-from ..overview import KIND_ORDER, ScenarioView, scenarios_of
+from ..overview import KIND_ORDER, ScenarioView, kind_rank, kind_title, scenarios_of, story_members
 from ..store import Store
-from .fragmap import fragment_map
 from .model import (
     AppendixStory,
     Company,
@@ -28,10 +30,10 @@ from .model import (
     Period,
     Quote,
     ScenarioDigest,
+    Segments,
 )
 from .redact import Redactor, Span, apply, map_span
 from .segments import segment_table
-from .words import kind_name
 
 NO_RUN = "Сценариев ещё нет: выполните scenarios run (загрузка, эмбеддинги, кластеризация, описание)."
 NOT_DESCRIBED = "Сценарии последнего прогона ещё не описаны: выполните scenarios run."
@@ -58,8 +60,12 @@ class StoryRow:
         return None if value in (None, "") else str(value)
 
 
-def build_digest(store: Store, options: DigestOptions | None = None) -> Digest:
+def build_digest(store: Store, options: DigestOptions | None = None, *,
+                 kind_titles: Mapping[str, str] | None = None) -> Digest:
     """Build the digest of a run (default: the latest) as plain data for the renderers.
+
+    `kind_titles` names kinds added in config (see :func:`scenarios.overview.configured_kind_titles`);
+    a kind without a title is headed by its id.
 
     Raises:
         NotFound: No run yet, an unknown run, channel or kind.
@@ -67,15 +73,17 @@ def build_digest(store: Store, options: DigestOptions | None = None) -> Digest:
     """
     options = options or DigestOptions()
     run = _run(store, options.run_id)
-    _check_kind(options.kind)
+    all_views = scenarios_of(store, run["id"])
+    _check_kind(options.kind, all_views)
     stories = _stories(store)
     scope = _scope(stories, options.channel)
-    views = [v for v in scenarios_of(store, run["id"]) if not options.kind or v.kind == options.kind]
-    members = _members(store, run["id"])
+    views = [v for v in all_views if not options.kind or v.kind == options.kind]
+    members = story_members(store, run["id"])
 
     dates = sorted(d for s in scope.values() if (d := s.date) is not None)
     current, previous = _periods(dates, options.period_days)
     months = _months(dates)
+    month_totals = Counter(s.date.strftime("%Y-%m") for s in scope.values() if s.date)
     current_total = sum(1 for s in scope.values() if s.date in current) if current else 0
     previous_total = sum(1 for s in scope.values() if s.date in previous) if previous else 0
 
@@ -86,9 +94,11 @@ def build_digest(store: Store, options: DigestOptions | None = None) -> Digest:
             continue
         scenario = _scenario(view, own, len(scope), months, current, previous, current_total, previous_total,
                              options)
+        scenario.trend_shares = [n / month_totals[m] if month_totals[m] else 0.0
+                                 for n, m in zip(scenario.trend, months)]
         scenarios.append(scenario)
 
-    sections = _sections(scenarios, options.top)
+    sections = _sections(scenarios, options.top, kind_titles)
     shown = [s for section in sections for s in section.scenarios]
     quoted = _quotes(store, run["id"], views, shown, scope, current, options)
     appendix = _redact(store, run["id"], shown, quoted, stories, options,
@@ -103,13 +113,21 @@ def build_digest(store: Store, options: DigestOptions | None = None) -> Digest:
         biggest=[s.id for s in sorted(shown, key=lambda s: (-s.stories, s.id))[:options.biggest]],
         growing=[s.id for s in sorted((s for s in shown if s.growing), key=lambda s: (-(s.growth or 0), s.id))],
         new=[s.id for s in sorted((s for s in shown if s.new), key=lambda s: (-s.current, s.id))],
-        appendix=appendix if options.appendix else [],
+        appendix=appendix if options.appendix else [], month_totals=[month_totals[m] for m in months],
+        built_on=_date(run["described_at"]),
     )
-    if options.by:
-        digest.segments = segment_table(options.by, scope, {s.id: members.get(s.id, set()) for s in shown}, shown)
-    digest.map = fragment_map(store, run["id"], run["embedder"], [s.id for s in shown], set(scope),
-                              limit=options.map_points)
+    digest.segments = _segments(options.by, scope, members, shown)
     return digest
+
+
+def _segments(by: str | None, scope: dict[str, StoryRow], members: dict[str, set[str]],
+              shown: list[ScenarioDigest]) -> Segments | None:
+    """The segment table; by channel only when the stories come from two channels or more."""
+    if not by or not shown:
+        return None
+    if by == "channel" and len({s.channel for s in scope.values() if s.channel}) < 2:
+        return None
+    return segment_table(by, scope, {s.id: members.get(s.id, set()) for s in shown}, shown)
 
 
 # -- inputs ------------------------------------------------------------------------------------------
@@ -129,9 +147,11 @@ def _run(store: Store, run_id: int | None) -> dict[str, Any]:
     return rows[0]
 
 
-def _check_kind(kind: str | None) -> None:
-    if kind and kind not in KIND_ORDER:
-        raise NotFound(f"Вид «{kind}» неизвестен; есть: {', '.join(KIND_ORDER)}.")
+def _check_kind(kind: str | None, views: list[ScenarioView]) -> None:
+    """A kind filter must name a built-in kind or one the run's scenarios have (added in config)."""
+    known = list(dict.fromkeys([*KIND_ORDER, *sorted({v.kind for v in views if v.kind})]))
+    if kind and kind not in known:
+        raise NotFound(f"Вид «{kind}» неизвестен; есть: {', '.join(known)}.")
 
 
 def _stories(store: Store) -> dict[str, StoryRow]:
@@ -157,16 +177,6 @@ def _scope(stories: dict[str, StoryRow], channel: str | None) -> dict[str, Story
         known = sorted({s.channel for s in stories.values() if s.channel})
         raise NotFound(f"Историй из канала «{channel}» нет; есть каналы: {', '.join(known) or 'нет'}.")
     return scope
-
-
-def _members(store: Store, run_id: int) -> dict[str, set[str]]:
-    """Scenario id -> ids of the stories with a fragment in it."""
-    out: dict[str, set[str]] = {}
-    for scenario_id, story_id in store.conn.execute(
-            "SELECT DISTINCT m.scenario_id, f.story_id FROM memberships m JOIN fragments f ON f.hash = m.hash "
-            "WHERE m.run_id = ? AND m.scenario_id IS NOT NULL", (run_id,)):
-        out.setdefault(scenario_id, set()).add(story_id)
-    return out
 
 
 # -- numbers -----------------------------------------------------------------------------------------
@@ -210,21 +220,25 @@ def _scenario(view: ScenarioView, own: list[StoryRow], total: int, months: list[
         companies=[Company(c["company"], int(c["stories"] or 0), bool(c["own"])) for c in view.companies],
         growing=before > 0 and now >= options.min_stories and now_share >= options.growth_factor * before_share,
         new=before == 0 and previous_total > 0 and now >= options.min_new_stories,
+        praise=view.praise, complaint=view.complaint,
     )
 
 
-def _sections(scenarios: list[ScenarioDigest], top: int | None) -> list[KindSection]:
-    """Scenarios grouped by kind in the usual order, biggest first; `top` per kind plus growing/new."""
-    order = {k: i for i, k in enumerate(KIND_ORDER)}
+def _sections(scenarios: list[ScenarioDigest], top: int | None,
+              titles: Mapping[str, str] | None = None) -> list[KindSection]:
+    """Scenarios grouped by kind (built-ins first, then configured kinds), biggest first.
+
+    `top` per kind, plus growing and new ones. A kind added in config gets its own section.
+    """
     groups: dict[str | None, list[ScenarioDigest]] = {}
     for s in scenarios:
-        groups.setdefault(s.kind if s.kind in order else None, []).append(s)
+        groups.setdefault(s.kind or None, []).append(s)
     sections = []
-    for kind in sorted(groups, key=lambda k: order.get(k or "", len(order))):
+    for kind in sorted(groups, key=kind_rank):
         items = sorted(groups[kind], key=lambda s: (-s.stories, s.id))
         if top is not None:
             items = [s for i, s in enumerate(items) if i < top or s.growing or s.new]
-        sections.append(KindSection(kind, kind_name(kind), items))
+        sections.append(KindSection(kind, kind_title(kind, titles), items))
     return sections
 
 

@@ -1,5 +1,8 @@
 """Pictures of a digest as inline SVG strings (no scripts, no external files) and unicode sparklines.
 
+The monthly trend is a labelled bar chart (share of each month's stories, a % axis, month names)
+rather than an unlabelled line, so a reader sees what is measured and when.
+
 Deterministic: the same digest draws the same bytes (coordinates rounded to 0.1 px). Text in a
 picture is escaped. The SVG has no `xmlns`: inline SVG in HTML does not need it, and the digest
 must carry no URL of its own.
@@ -10,21 +13,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from .model import Digest, FragmentMap, KindSection
-from .words import month_label, percent
+from .model import KindSection
+from .words import month_label, month_short, percent
 
 KIND_COLOURS = {"choice": "#3b5bdb", "service": "#e8590c", "product": "#0c8599", "competitors": "#c2255c",
                 "life": "#7048e8", None: "#868e96"}
-#: Distinct colours for the map's biggest scenarios; the rest are grey.
-PALETTE = ("#3b5bdb", "#e8590c", "#0c8599", "#c2255c", "#7048e8", "#2b8a3e", "#f59f00", "#1c7ed6", "#d6336c",
-           "#5c940d", "#862e9c", "#e67700")
-OTHER = "#ced4da"
+#: Kinds added in config take these colours in turn (stable per kind id).
+EXTRA_COLOURS = ("#2b8a3e", "#f59f00", "#1c7ed6", "#d6336c", "#5c940d", "#862e9c")
 BLOCKS = "▁▂▃▄▅▆▇█"
 
 
 def kind_colour(kind: str | None) -> str:
-    """The colour of a kind (grey for none)."""
-    return KIND_COLOURS.get(kind, KIND_COLOURS[None])
+    """The colour of a kind: a fixed one for built-ins, a stable one for configured kinds, grey for none."""
+    if kind in KIND_COLOURS:
+        return KIND_COLOURS[kind]
+    return EXTRA_COLOURS[sum(map(ord, kind or "")) % len(EXTRA_COLOURS)] if kind else KIND_COLOURS[None]
 
 
 def unicode_sparkline(values: Sequence[int]) -> str:
@@ -38,33 +41,6 @@ def unicode_sparkline(values: Sequence[int]) -> str:
 def _f(value: float) -> str:
     text = f"{value:.1f}"
     return text[:-2] if text.endswith(".0") else text
-
-
-def sparkline(values: Sequence[int], *, width: int = 160, height: int = 36, colour: str = "#3b5bdb",
-              highlight: int = 0, title: str = "") -> str:
-    """A line of monthly counts with a soft area under it; the last `highlight` months shaded."""
-    n = len(values)
-    if n == 0:
-        return ""
-    top = max(max(values), 1)
-    pad = 3.0
-    step = (width - 2 * pad) / max(n - 1, 1)
-    points = [(pad + i * step, height - pad - v / top * (height - 2 * pad)) for i, v in enumerate(values)]
-    line = " ".join(f"{_f(x)},{_f(y)}" for x, y in points)
-    area = f"{_f(points[0][0])},{height - pad} {line} {_f(points[-1][0])},{height - pad}"
-    shade = ""
-    if 0 < highlight < n:
-        x0 = pad + (n - highlight - 0.5) * step
-        shade = (f'<rect x="{_f(x0)}" y="0" width="{_f(width - x0)}" height="{height}" fill="{colour}" '
-                 f'opacity="0.08" rx="3"/>')
-    last_x, last_y = points[-1]
-    label = f'<title>{escape(title)}</title>' if title else ""
-    return (f'<svg class="spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
-            f'aria-label="{escape(title)}">{label}{shade}'
-            f'<polygon points="{area}" fill="{colour}" opacity="0.12"/>'
-            f'<polyline points="{line}" fill="none" stroke="{colour}" stroke-width="1.8" '
-            f'stroke-linejoin="round" stroke-linecap="round"/>'
-            f'<circle cx="{_f(last_x)}" cy="{_f(last_y)}" r="2.6" fill="{colour}"/></svg>')
 
 
 def _truncate(text: str, limit: int) -> str:
@@ -104,49 +80,51 @@ def size_bars(sections: Sequence[KindSection], total: int, *, width: int = 880) 
             f'aria-label="Размер сценариев, историй из {total}">{"".join(parts)}</svg>')
 
 
-def map_colours(digest: Digest, limit: int = len(PALETTE)) -> dict[str, str]:
-    """Scenario id -> colour on the map: the biggest scenarios get distinct colours, the rest none."""
-    biggest = sorted(digest.scenarios, key=lambda s: (-s.stories, s.id))[:limit]
-    return {s.id: PALETTE[i] for i, s in enumerate(biggest)}
-
-
-def fragment_map_svg(fragments: FragmentMap, colours: dict[str, str], *, width: int = 880,
-                     height: int = 460) -> str:
-    """Scatter of fragments: coloured scenarios over grey ones, each with a numbered marker at its centre.
-
-    Numbers follow the order of `colours` (the legend's order).
-    """
-    pad = 16
-    others, named = [], []
-    sums: dict[str, list[float]] = {}
-    for p in fragments.points:
-        x = pad + p.x * (width - 2 * pad)
-        y = pad + (1 - p.y) * (height - 2 * pad)
-        colour = colours.get(p.scenario_id)
-        if colour:
-            named.append(f'<circle cx="{_f(x)}" cy="{_f(y)}" r="3.4" fill="{colour}"/>')
-            total = sums.setdefault(p.scenario_id, [0.0, 0.0, 0.0])
-            total[0] += x
-            total[1] += y
-            total[2] += 1
-        else:
-            others.append(f'<circle cx="{_f(x)}" cy="{_f(y)}" r="2.6" fill="{OTHER}"/>')
-    markers = []
-    for number, (scenario_id, colour) in enumerate(colours.items(), start=1):
-        if scenario_id not in sums:
-            continue
-        x, y, n = sums[scenario_id]
-        markers.append(f'<g class="marker"><circle cx="{_f(x / n)}" cy="{_f(y / n)}" r="10" fill="#fff" '
-                       f'stroke="{colour}" stroke-width="2.5"/><text x="{_f(x / n)}" y="{_f(y / n + 4)}" '
-                       f'text-anchor="middle" fill="{colour}">{number}</text></g>')
-    return (f'<svg class="map" width="100%" viewBox="0 0 {width} {height}" role="img" '
-            f'aria-label="Карта фрагментов: {len(fragments.points)} точек">'
-            f'<rect width="{width}" height="{height}" rx="10" fill="#fafbfd"/>'
-            f'<g>{"".join(others)}</g><g opacity="0.78">{"".join(named)}</g>{"".join(markers)}</svg>')
-
-
 def month_range(months: Sequence[str]) -> str:
-    """«дек 2025 – ноя 2026» for a sparkline's caption."""
+    """«дек 2025 – ноя 2026» for a trend's caption."""
     if not months:
         return ""
     return month_label(months[0]) if len(months) == 1 else f"{month_label(months[0])} – {month_label(months[-1])}"
+
+
+def trend_chart(months: Sequence[str], shares: Sequence[float], counts: Sequence[int], *, colour: str = "#3b5bdb",
+                highlight: int = 0, width: int = 300, height: int = 112, title: str = "") -> str:
+    """Monthly share of stories as labelled bars: a % axis, month names under the bars, the current
+    period shaded and named, and each bar's month, share and count in its tooltip.
+    """
+    n = len(months)
+    if n == 0:
+        return ""
+    left, right, top_pad, bottom = 34, 4, 14, 30
+    plot_w, plot_h = width - left - right, height - top_pad - bottom
+    top = max(max(shares, default=0.0), 0.01)
+    step = plot_w / n
+    bar_w = max(2.0, min(22.0, step * 0.7))
+    base = top_pad + plot_h
+    parts = [f'<line x1="{left}" y1="{_f(base)}" x2="{width - right}" y2="{_f(base)}" stroke="#c9ced8"/>',
+             f'<line x1="{left}" y1="{top_pad}" x2="{width - right}" y2="{top_pad}" stroke="#eef0f4"/>',
+             f'<text x="{left - 4}" y="{top_pad + 4}" text-anchor="end" class="axis">{percent(top)}</text>',
+             f'<text x="{left - 4}" y="{_f(base + 4)}" text-anchor="end" class="axis">0%</text>']
+    if 0 < highlight <= n:
+        x0 = left + (n - highlight) * step
+        parts.append(f'<rect x="{_f(x0)}" y="{top_pad - 12}" width="{_f(width - right - x0)}" '
+                     f'height="{_f(plot_h + 12)}" fill="{colour}" opacity="0.07" rx="3"/>'
+                     f'<text x="{_f(width - right - 2)}" y="{top_pad - 3}" text-anchor="end" class="axis">'
+                     f'последний период</text>')
+    every = 1 if n <= 8 else 2 if n <= 16 else 3
+    first_label = (n - 1) % every  # labels count back from the latest month; the first shown names its year
+    for i, (month, share, count) in enumerate(zip(months, shares, counts)):
+        h = share / top * plot_h
+        x = left + i * step + (step - bar_w) / 2
+        tip = f"{month_label(month)}: {percent(share)} историй месяца ({count})"
+        parts.append(f'<rect x="{_f(x)}" y="{_f(base - h)}" width="{_f(bar_w)}" height="{_f(max(h, 0.8))}" '
+                     f'fill="{colour}" rx="1.5"><title>{escape(tip)}</title></rect>')
+        if (n - 1 - i) % every == 0:
+            cx = left + i * step + step / 2
+            year = month[2:4] if i == first_label or month.endswith("-01") else ""
+            label = month_short(month) + (f" {year}" if year else "")
+            parts.append(f'<text x="{_f(cx)}" y="{_f(base + 13)}" text-anchor="middle" class="axis">{label}</text>')
+    parts.append(f'<text x="{left}" y="{height - 3}" class="axis-title">доля историй месяца</text>')
+    label = escape(title)
+    return (f'<svg class="trend-chart" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+            f'role="img" aria-label="{label}"><title>{label}</title>{"".join(parts)}</svg>')

@@ -39,7 +39,6 @@ def render_html(digest: Digest, *, story_url: StoryUrl | None = None) -> str:
             return story_url(quote.story_id, quote.start, quote.end)
         return f"#story-{quote.story_id}"
 
-    colours = charts.map_colours(digest)
     highlight = _current_months(digest)
     environment = _environment()
     template = environment.from_string(TEMPLATE)
@@ -48,10 +47,8 @@ def render_html(digest: Digest, *, story_url: StoryUrl | None = None) -> str:
         plural=plural, word=word, STORIES=STORIES, CLIENTS=CLIENTS, SCENARIOS=SCENARIOS,
         quote_href=quote_href, highlight=highlight,
         appendix=[] if story_url is not None else digest.appendix,
-        story_html=story_html, colours=colours,
-        legend=[(digest.scenario(sid), colour) for sid, colour in colours.items()],
+        story_html=story_html,
         size_bars=Markup(charts.size_bars(digest.sections, digest.total_stories)),
-        map_svg=Markup(charts.fragment_map_svg(digest.map, colours)) if digest.map else None,
         month_range=charts.month_range(digest.months), lead=_lead(digest),
     )
 

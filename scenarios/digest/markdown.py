@@ -38,15 +38,16 @@ def render_markdown(digest: Digest) -> str:
         for s in section.scenarios:
             out += _scenario(digest, s)
     if digest.segments:
-        out += ["", f"## Сегменты: {md_escape(digest.segments.field)}", ""]
-        out += [f"- {md_escape(line)}" for line in digest.segments.findings] + [""]
+        out += ["", f"## Сегменты: доля историй каждого {md_escape(present.segment_title(digest.segments.field))}, "
+                "где звучит сценарий", ""]
+        # the largest differences are said in the summary («Где о чём говорят»); here the full table
         columns = digest.segments.columns
         out.append("| Сценарий | " + " | ".join(f"{md_escape(c.label)} ({c.stories})" for c in columns) + " |")
         out.append("|---|" + "---:|" * len(columns))
         for row in digest.segments.rows:
             out.append(f"| {md_escape(row.name)} | " + " | ".join(percent(x) for x in row.shares) + " |")
-    out += ["", "---", f"_Прогон {digest.run_id}, эмбеддер {md_escape(digest.embedder)}"
-            + (". Скрыты телефоны, e-mail, номера карт и счетов, имена._" if digest.options.redact else "._")]
+    if present.colophon(digest):
+        out += ["", "---", f"_{md_escape(present.colophon(digest))}_"]
     return "\n".join(out) + "\n"
 
 
@@ -81,7 +82,8 @@ def _scenario(digest: Digest, s: ScenarioDigest) -> list[str]:
         numbers += f"; {present.period_share_line(digest, s)}"
     out.append(numbers + "  ")
     if len(digest.months) > 1:
-        out.append(f"По месяцам: `{unicode_sparkline(s.trend)}` ({' '.join(map(str, s.trend))})  ")
+        out.append(f"{present.trend_caption(digest)}: `{unicode_sparkline(s.trend)}` "
+                   f"({' · '.join(percent(x) for x in s.trend_shares)})  ")
     if present.competitors(s):
         out.append(f"Упоминают: {md_escape(present.competitors(s))}")
     out.append("")

@@ -20,7 +20,8 @@ class DigestOptions:
         kind: Only scenarios of this kind (`choice`, `service`, `product`, `competitors`, `life`).
         channel: Only stories of this channel (sizes, shares, trends and quotes are counted on them).
         top: At most this many scenarios per kind (growing and new ones are always kept).
-        by: Segment the stories by `channel`, `source` or a metadata key (e.g. `rating`).
+        by: Segment the stories by `channel` (the default; no segments when there is one channel),
+            `source` or a metadata key (e.g. `rating`); None for no segments.
         growth_factor: A scenario grows when its share of stories rose at least this many times.
         min_stories: ...and it has at least this many stories in the current period.
         min_new_stories: A scenario is new with no stories before and at least this many now.
@@ -28,7 +29,6 @@ class DigestOptions:
         quotes: Quotes per scenario (2-4 reads best).
         redact: Mask phones, e-mails, card and account numbers and person names.
         appendix: Keep the full (redacted) text of every quoted story, for the HTML appendix.
-        map_points: At most this many fragments on the map (sampled by hash, deterministic).
         run_id: The run to digest (default: the latest).
     """
 
@@ -36,7 +36,7 @@ class DigestOptions:
     kind: str | None = None
     channel: str | None = None
     top: int | None = None
-    by: str | None = None
+    by: str | None = "channel"
     growth_factor: float = 1.5
     min_stories: int = 5
     min_new_stories: int = 3
@@ -44,7 +44,6 @@ class DigestOptions:
     quotes: int = 3
     redact: bool = True
     appendix: bool = True
-    map_points: int = 1500
     run_id: int | None = None
 
 
@@ -87,7 +86,11 @@ class Company:
 
 @dataclass
 class ScenarioDigest:
-    """One scenario: name, size, quotes, trend and how its share moved."""
+    """One scenario: name, size, quotes, trend and how its share moved.
+
+    `trend` counts its stories per month of `Digest.months`; `trend_shares` divides them by all
+    stories of that month. `praise`/`complaint` are shares of its members (None: not measured).
+    """
 
     id: str
     name: str
@@ -104,6 +107,9 @@ class ScenarioDigest:
     companies: list[Company] = field(default_factory=list)
     growing: bool = False
     new: bool = False
+    trend_shares: list[float] = field(default_factory=list)
+    praise: float | None = None
+    complaint: float | None = None
 
     @property
     def growth(self) -> float | None:
@@ -150,23 +156,6 @@ class Segments:
 
 
 @dataclass
-class MapPoint:
-    """A fragment on the 2-D map (coordinates in 0..1)."""
-
-    x: float
-    y: float
-    scenario_id: str
-
-
-@dataclass
-class FragmentMap:
-    """Fragments of the shown scenarios projected to 2-D (PCA of their vectors)."""
-
-    points: list[MapPoint]
-    total: int
-
-
-@dataclass
 class Mark:
     """A quote inside an appendix story: offsets into the (redacted) story text."""
 
@@ -191,7 +180,11 @@ class AppendixStory:
 
 @dataclass
 class Digest:
-    """Everything a digest shows, in reading order: summary, kinds, numbers, appendix."""
+    """Everything a digest shows, in reading order: summary, kinds, numbers, appendix.
+
+    `run_id` and `embedder` say what the digest was built from (for scripts); renderers do not
+    show them: leadership reads no internal terms. `built_on` is the day the scenarios were described.
+    """
 
     options: DigestOptions
     run_id: int
@@ -209,7 +202,8 @@ class Digest:
     growing: list[str] = field(default_factory=list)
     new: list[str] = field(default_factory=list)
     segments: Segments | None = None
-    map: FragmentMap | None = None
+    month_totals: list[int] = field(default_factory=list)
+    built_on: dt.date | None = None
     appendix: list[AppendixStory] = field(default_factory=list)
 
     @property

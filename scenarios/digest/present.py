@@ -10,11 +10,14 @@ from .words import (
     STORIES,
     channel_name,
     date_label,
+    decimal,
     kind_name,
+    month_label,
     number,
     percent,
     period_label,
     plural,
+    tone_line,
     word,
 )
 
@@ -47,7 +50,8 @@ def scope_line(digest: Digest) -> str:
     if options.channel:
         parts.append(f"канал: {channel_name(options.channel)}")
     if options.kind:
-        parts.append(f"вид: {kind_name(options.kind).lower()}")
+        title = next((s.title for s in digest.sections if s.kind == options.kind), kind_name(options.kind))
+        parts.append(f"вид: {title.lower()}")
     if options.top:
         genitive = "сценария" if options.top % 10 == 1 and options.top % 100 != 11 else "сценариев"
         parts.append(f"до {options.top} {genitive} каждого вида")
@@ -74,7 +78,7 @@ def growth(s: ScenarioDigest) -> str:
         return "новый"
     if s.growth is None:
         return ""
-    return f"×{s.growth:.1f}".replace(".", ",")
+    return f"×{decimal(s.growth)}"
 
 
 def lead(digest: Digest) -> str:
@@ -95,8 +99,41 @@ def lead(digest: Digest) -> str:
 
 
 def size_line(s: ScenarioDigest) -> str:
-    """«31 история · 30 клиентов · 9% всех историй»."""
-    return f"{plural(s.stories, STORIES)} · {plural(s.clients, CLIENTS)} · {percent(s.share)} всех историй"
+    """«31 история · 30 клиентов · 9% всех историй · хвалят 40% · жалуются 35%»."""
+    line = f"{plural(s.stories, STORIES)} · {plural(s.clients, CLIENTS)} · {percent(s.share)} всех историй"
+    return f"{line} · {tone(s)}" if tone(s) else line
+
+
+def tone(s: ScenarioDigest) -> str:
+    """«хвалят 40% · жалуются 35%», empty when describe did not measure the tone."""
+    return tone_line(s.praise, s.complaint)
+
+
+def colophon(digest: Digest) -> str:
+    """The closing line: when the scenarios were found, over how many stories, what is masked."""
+    parts = []
+    if digest.built_on:
+        n = digest.total_stories
+        dative = "истории" if n % 10 == 1 and n % 100 != 11 else "историям"  # «по 351 истории», «по 350 историям»
+        parts.append(f"Сценарии найдены {date_label(digest.built_on)} по {number(n)} {dative}")
+    if digest.options.redact:
+        parts.append("в цитатах скрыты телефоны, e-mail, номера карт и счетов, имена")
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:] + "." if text else ""
+
+
+def trend_caption(digest: Digest) -> str:
+    """«По месяцам, дек 2025 – ноя 2026» — what a text sparkline shows."""
+    months = digest.months
+    if not months:
+        return "По месяцам"
+    span = month_label(months[0]) if len(months) == 1 else f"{month_label(months[0])} – {month_label(months[-1])}"
+    return f"По месяцам, {span}"
+
+
+def segment_title(field: str) -> str:
+    """What one column of the segment table is, in the genitive: «канала», «источника»."""
+    return {"channel": "канала", "source": "источника"}.get(field, f"значения «{field}»")
 
 
 def period_share_line(digest: Digest, s: ScenarioDigest) -> str:

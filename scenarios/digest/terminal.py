@@ -31,6 +31,8 @@ def render_terminal(digest: Digest) -> Group:
             parts.append(_scenario(digest, s, style))
     if digest.segments:
         parts.append(_segments(digest))
+    if present.colophon(digest):
+        parts.append(Text(f"\n{present.colophon(digest)}", style="dim"))
     return Group(*parts)
 
 
@@ -82,7 +84,9 @@ def _scenario(digest: Digest, s: ScenarioDigest, style: str) -> RenderableType:
     if digest.current:
         numbers.append(f"  ·  {present.period_share_line(digest, s)}", style="cyan")
     if len(digest.months) > 1:
-        numbers.append(f"  {unicode_sparkline(s.trend)}", style=style)
+        numbers.append(f"\n   {present.trend_caption(digest)}: ", style="dim")
+        numbers.append(unicode_sparkline(s.trend), style=style)
+        numbers.append(f" сейчас {percent(s.trend_shares[-1])}", style="dim")
     lines.append(numbers)
     if present.competitors(s):
         lines.append(Text(f"   Упоминают: {present.competitors(s)}", style="dim"))
@@ -92,7 +96,8 @@ def _scenario(digest: Digest, s: ScenarioDigest, style: str) -> RenderableType:
 def _segments(digest: Digest) -> RenderableType:
     segments = digest.segments
     assert segments is not None
-    table = Table(title=f"Доля историй сегмента в сценарии ({segments.field})", title_justify="left",
+    table = Table(title=f"Сегменты: доля историй каждого {present.segment_title(segments.field)}, где звучит сценарий",
+                  title_justify="left",
                   show_edge=False, header_style="bold")
     table.add_column("Сценарий", overflow="fold", max_width=48)
     for c in segments.columns:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..overview import KIND_NAMES
+from ..overview import kind_title
 
 #: channel -> (name as a heading, "в <prepositional>" for sentences)
 CHANNELS: dict[str, tuple[str, str]] = {
@@ -28,8 +28,8 @@ MONTHS_SHORT = ("янв", "фев", "мар", "апр", "май", "июн", "и�
 
 
 def kind_name(kind: str | None) -> str:
-    """Russian heading of a kind; scenarios without one go under «Другое»."""
-    return KIND_NAMES.get(kind or "", "Другое")
+    """Russian heading of a kind (see :func:`scenarios.overview.kind_title`)."""
+    return kind_title(kind)
 
 
 def channel_name(channel: str | None, *, one: bool = False) -> str:
@@ -120,10 +120,30 @@ def month_label(month: str) -> str:
 
 
 def percent(share: float) -> str:
-    """A share as people read it: 12%, 0.4% for small ones, 0% for none."""
+    """A share as people read it: 12%, 0,4% for small ones, 0% for none (a decimal comma)."""
     if share <= 0:
         return "0%"
     value = share * 100
     if value < 1:
         return f"{value:.1f}%".replace(".", ",")
     return f"{value:.0f}%"
+
+
+def decimal(value: float, digits: int = 1) -> str:
+    """A number with a decimal comma, as Russian readers expect: 25,8."""
+    return f"{value:.{digits}f}".replace(".", ",")
+
+
+def tone_line(praise: float | None, complaint: float | None) -> str:
+    """«хвалят 40% · жалуются 35%», or an empty string when tone was not measured."""
+    parts = []
+    if praise is not None:
+        parts.append(f"хвалят {percent(praise)}")
+    if complaint is not None:
+        parts.append(f"жалуются {percent(complaint)}")
+    return " · ".join(parts)
+
+
+def month_short(month: str) -> str:
+    """«окт» from `2026-10`."""
+    return MONTHS_SHORT[int(month.split("-")[1]) - 1]

@@ -1,21 +1,35 @@
-"""The Flask app factory: configuration, one store per request, errors as Russian pages."""
+"""The Flask app factory: configuration, every extension, the blueprints, errors as Russian pages.
+
+Blueprints reach the store and the extensions through :mod:`.context`, never through this
+module, so `web/` imports in one direction: `app` -> blueprints -> `context`.
+"""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
-from flask import Flask, current_app, g, render_template
+from flask import Flask, render_template
 from werkzeug.exceptions import HTTPException
 
-from ..config import Config, load_config
+from ..config import load_config
+from ..digest import charts, present, words
+from ..digest.words import date_label, number, percent, tone_line
 from ..errors import NotFound, ScenariosError
 from ..ingest import PASTE_MAX_MB
-from ..store import Store
+from ..overview import configured_kind_titles
+from . import add, context, export, pages, recluster, scenario_page, story_page
 from .components import Components
+from .digest_page import DigestCache
 from .jobs import Recluster
-from .labels import CHANNEL_NAMES, KIND_NAMES, ROLE_NAMES
+from .labels import CHANNEL_NAMES
+
+#: The digest's words and sentences for templates (`p.plural`, `p.source`, `p.growth`...), so the
+#: page says dates, numbers and shares exactly as the digest does.
+WORDS = SimpleNamespace(**{k: v for module in (words, present) for k, v in vars(module).items()
+                           if not k.startswith("_")}, kind_colour=charts.kind_colour)
 
 HTTP_MESSAGES = {
     404: "Такой страницы нет.",
@@ -47,54 +61,19 @@ def create_app(db_path: str | os.PathLike[str], config_path: str | os.PathLike[s
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-    app.extensions["scenarios.components"] = Components(config)
-    app.extensions["scenarios.recluster"] = Recluster(app.config["SCENARIOS_DB"], config)
-
-    from .add import bp as add_bp
-    from .pages import bp as pages_bp
-    from .recluster import bp as recluster_bp
-
-    app.register_blueprint(pages_bp)
-    app.register_blueprint(add_bp)
-    app.register_blueprint(recluster_bp)
-    app.teardown_appcontext(_close_store)
-    app.context_processor(lambda: {"CHANNEL_NAMES": CHANNEL_NAMES, "KIND_NAMES": KIND_NAMES,
-                                   "ROLE_NAMES": ROLE_NAMES})
+    app.extensions[context.COMPONENTS] = Components(config)
+    app.extensions[context.RECLUSTER] = Recluster(app.config["SCENARIOS_DB"], config)
+    app.extensions[context.DIGEST] = DigestCache(configured_kind_titles(config))
+    app.extensions[context.MASKER] = context.Masker()
+    for module in (pages, scenario_page, story_page, add, export, recluster):
+        app.register_blueprint(module.bp)
+    app.teardown_appcontext(context.close_store)
+    app.context_processor(lambda: {"CHANNEL_NAMES": CHANNEL_NAMES, "date_label": date_label, "percent": percent,
+                                   "number": number, "tone_line": tone_line, "p": WORDS})
     app.register_error_handler(NotFound, lambda exc: _error_page(str(exc), 404))
     app.register_error_handler(ScenariosError, lambda exc: _error_page(str(exc), 400))
     app.register_error_handler(HTTPException, _http_error)
     return app
-
-
-def get_store() -> Store:
-    """The store of this request, opened on first use and closed when the request ends.
-
-    SQLite connections are not shared across threads, so each request opens its own.
-    """
-    if "store" not in g:
-        g.store = Store(current_app.config["SCENARIOS_DB"])
-    return g.store
-
-
-def get_config() -> Config:
-    """The configuration the app was created with."""
-    return current_app.config["SCENARIOS_CONFIG"]
-
-
-def components() -> Components:
-    """The app's lazily built lemmatiser and embedder for the fast stages."""
-    return current_app.extensions["scenarios.components"]
-
-
-def recluster_job() -> Recluster:
-    """The app's one background re-clustering job."""
-    return current_app.extensions["scenarios.recluster"]
-
-
-def _close_store(exc: BaseException | None) -> None:
-    store = g.pop("store", None)
-    if store is not None:
-        store.close()
 
 
 def _error_page(message: str, status: int) -> tuple[str, int]:

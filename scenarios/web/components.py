@@ -53,6 +53,11 @@ class Components:
                 return FastReport(lemmas.done, vectors.done, None)
             return FastReport(lemmas.done, vectors.done, assign(store))
 
+    def lemmatiser(self) -> Lemmatiser:
+        """The configured lemmatiser (for lemma search), built on first use."""
+        with self._lock:
+            return self._get_lemmatiser()
+
     def _get_lemmatiser(self) -> Lemmatiser:
         if self._lemmatiser is None:
             name, params = self.config.component("lemmatiser")

@@ -27,7 +27,9 @@ from .queries import pending_fragments
 log = logging.getLogger(__name__)
 
 STAGES = ("lemmatise", "embed", "cluster", "describe")
-STAGE_NAMES = {"lemmatise": "Леммы", "embed": "Эмбеддинги", "cluster": "Кластеризация", "describe": "Описание"}
+#: What each stage does, in words a manager reads in the progress line.
+STAGE_NAMES = {"lemmatise": "Разбор слов", "embed": "Смысл фрагментов", "cluster": "Поиск сценариев",
+               "describe": "Названия и цитаты"}
 
 
 @dataclass
@@ -130,7 +132,7 @@ class Recluster:
         runs = store.query("SELECT id, scenarios FROM runs ORDER BY id DESC LIMIT 1")
         if not reran:
             return "Новых фрагментов нет: сценарии и так актуальны."
-        return f"Готово: прогон {runs[0]['id']}, сценариев: {runs[0]['scenarios']}."
+        return f"Готово: сценариев найдено — {runs[0]['scenarios']}."
 
     def _cluster(self, store: Store) -> None:
         """Cluster and describe now, with the same components and options as `pipeline.run`."""

@@ -1,100 +1,93 @@
-"""Read-only pages: the digest, the scenarios, one scenario, one story."""
+"""Read pages for everyone: the digest (`/`) with its filters, and the scenarios with search."""
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
-from markupsafe import Markup
-from werkzeug.wrappers import Response
+from typing import Any
 
-from ..browse import get_story
-from ..curate import curation
-from ..errors import NotFound
+from flask import Blueprint, render_template, request, url_for
+from markupsafe import Markup
+
+from ..browse import list_stories, story_heading
+from ..digest import ScenarioDigest
 from ..overview import scenarios_of
-from .app import get_store
-from .digest_page import digest_cache
-from .labels import KIND_ORDER, PASS_NAMES, colour_of
-from .marks import Mark, quote_span, turn_views
-from .queries import fragments_of_scenario, memberships_of_story, run_info, scenario_tags
+from ..store import Store
+from .context import components, digest_cache, get_store, masker
+from .filters import read_filters
+from .labels import colour_of
+from .queries import run_info
 
 bp = Blueprint("pages", __name__)
+SEARCH_LIMIT = 20
 
 
 @bp.get("/")
-def digest() -> str | Response:
-    """The digest of the latest run, with the page's navigation on top."""
+def digest() -> str:
+    """The digest of the latest run, with the navigation and the filters on top."""
     store = get_store()
-    if run_info(store) is None:
-        return _no_scenarios("digest")
-    return with_nav(digest_cache().page(store))
+    info = run_info(store)
+    if info is None:
+        return no_scenarios("digest")
+    filters = read_filters(store, info.id)
+    page = digest_cache().page(store, filters.options())
+    top = render_template("_nav.html", active="digest") + render_template("_filters.html", filters=filters,
+                                                                          action=url_for("pages.digest"))
+    return put_first_in_body(page, top)
 
 
-def with_nav(html: str) -> str:
-    """The digest's own full page with the navigation bar put first in its body."""
-    nav = render_template("_nav.html", active="digest")
+def put_first_in_body(html: str, top: str) -> str:
+    """`html` (a full page) with `top` put first in its body."""
     lower = html.lower()
     at = lower.find("<body")
     if at < 0:
-        return nav + html
+        return top + html
     close = lower.find(">", at)
-    return html[:close + 1] + nav + html[close + 1:]
+    return html[:close + 1] + top + html[close + 1:]
 
 
 @bp.get("/scenarios")
 def scenarios() -> str:
-    """Scenarios of the latest run grouped by kind, each with its size and first quote."""
+    """Scenarios grouped by kind with size, tone, growth and a quote; filters and lemma search."""
     store = get_store()
     info = run_info(store)
     if info is None:
-        return _no_scenarios("scenarios")
-    views = scenarios_of(store)
-    groups = [(kind, [v for v in views if v.kind == kind]) for kind in (*KIND_ORDER, None)]
-    return render_template("scenarios.html", active="scenarios", info=info, colour_of=colour_of,
-                           groups=[(kind, items) for kind, items in groups if items], total=len(views))
+        return no_scenarios("scenarios")
+    filters = read_filters(store, info.id)
+    digest = digest_cache().digest(store, filters.options())
+    query = request.args.get("q", "").strip()
+    found = _search(store, info.id, query) if query else None
+    sections = []
+    for section in digest.sections:
+        items = [s for s in section.scenarios if found is None or s.id in found["scenarios"]]
+        if items:
+            sections.append((section, items))
+    hidden = [v for v in scenarios_of(store, info.id, include_hidden=True) if v.hidden]
+    return render_template("scenarios.html", active="scenarios", info=info, digest=digest, sections=sections,
+                           hidden=hidden, filters=filters, query=query, found=found, colour_of=colour_of,
+                           first_quote=_first_quote)
 
 
-@bp.get("/scenario/<scenario_id>")
-def scenario(scenario_id: str) -> str | Response:
-    """One scenario with all its fragments, each linking to its story, and its companies."""
-    store = get_store()
-    info = run_info(store)
-    view = next((v for v in scenarios_of(store, include_hidden=True) if v.id == scenario_id), None) if info else None
-    if view is None or info is None:
-        target = curation(store).get(scenario_id, {}).get("merged_into")
-        if target:
-            return redirect(url_for("pages.scenario", scenario_id=target))
-        raise NotFound(f"Сценарий «{scenario_id}» не найден в последнем прогоне.")
-    fragments = fragments_of_scenario(store, info.id, scenario_id)
-    return render_template("scenario.html", active="scenarios", view=view, fragments=fragments, info=info,
-                           colour=colour_of(view.id), PASS_NAMES=PASS_NAMES)
+def _first_quote(s: ScenarioDigest) -> Any:
+    return s.quotes[0] if s.quotes else None
 
 
-@bp.get("/story/<story_id>")
-def story(story_id: str) -> str | Response:
-    """A story's turns with roles; client fragments marked by scenario, `?start=&end=` a quote."""
-    store = get_store()
-    view = get_story(store, story_id)
-    if view.story["id"] != story_id:
-        return redirect(url_for("pages.story", story_id=view.story["id"], **request.args))
-    info = run_info(store)
-    tags = scenario_tags(store, info.id) if info else {}
-    members = memberships_of_story(store, view.story["id"], info.id) if info else {}
-    marks = []
-    for fragment in view.fragments:
-        member = members.get(fragment["id"], {})
-        tag = tags.get(member.get("scenario_id") or "")
-        marks.append(Mark(fragment["id"], fragment["idx"], fragment["start"], fragment["end"], tag,
-                          member.get("pass")))
-    quote = quote_span(len(view.story["text"]), request.args.get("start"), request.args.get("end"))
-    legend: dict[str, tuple] = {}
-    for mark in marks:
-        if mark.tag:
-            legend.setdefault(mark.tag.id, (mark.tag, []))[1].append(mark)
-    return render_template("story.html", active=None, story=view.story, turns=turn_views(
-        view.story["text"], view.turns, marks, quote), marks=marks, fragments=view.fragments, info=info,
-        legend=list(legend.values()), quote=quote, PASS_NAMES=PASS_NAMES)
+def _search(store: Store, run_id: int, query: str) -> dict[str, Any]:
+    """Stories whose client speech has the query's lemmas, and the scenarios they are in."""
+    rows = list_stories(store, search=query, limit=500, lemmatiser=components().lemmatiser())
+    ids = [r["id"] for r in rows]
+    scenario_ids: set[str] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        scenario_ids |= {r[0] for r in store.conn.execute(
+            f"SELECT DISTINCT m.scenario_id FROM fragments f JOIN memberships m ON m.hash = f.hash "
+            f"AND m.run_id = ? WHERE m.scenario_id IS NOT NULL AND f.story_id IN ({marks})", (run_id, *chunk))}
+    shown = [{"id": r["id"], "heading": story_heading(r), "opening": masker().mask(r["opening"] or "")}
+             for r in rows[:SEARCH_LIMIT]]
+    return {"total": len(rows), "stories": shown, "scenarios": scenario_ids}
 
 
-def _no_scenarios(active: str) -> str:
+def no_scenarios(active: str) -> str:
+    """The page shown before the first clustering."""
     store = get_store()
     stories = store.count("stories")
     if stories:

@@ -1,7 +1,8 @@
-"""Read-only queries the pages need beyond `browse` and `overview`: runs, memberships, tags."""
+"""Read-only queries the pages need beyond `browse`, `overview` and the digest."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,14 +13,22 @@ from .labels import colour_of
 
 @dataclass(frozen=True)
 class RunInfo:
-    """The latest clustering run and how many fragments arrived after it."""
+    """The latest clustering run: when the scenarios were found and how many fragments came since."""
 
     id: int
     created_at: str
+    described_at: str | None
     scenarios: int
-    fragments: int
-    unassigned: int
     pending: int
+
+    @property
+    def updated(self) -> dt.date | None:
+        """The day the scenarios were last found or described."""
+        value = self.described_at or self.created_at
+        try:
+            return dt.date.fromisoformat(value[:10]) if value else None
+        except ValueError:
+            return None
 
 
 @dataclass(frozen=True)
@@ -39,8 +48,8 @@ def run_info(store: Store) -> RunInfo | None:
     if not rows:
         return None
     run = rows[0]
-    return RunInfo(run["id"], run["created_at"] or "", run["scenarios"] or 0, run["fragments"] or 0,
-                   run["unassigned"] or 0, pending_fragments(store, run["id"]))
+    return RunInfo(run["id"], run["created_at"] or "", run["described_at"], run["scenarios"] or 0,
+                   pending_fragments(store, run["id"]))
 
 
 def pending_fragments(store: Store, run_id: int) -> int:
@@ -75,11 +84,30 @@ def memberships_of_story(store: Store, story_id: str, run_id: int) -> dict[str, 
     return {r["fragment_id"]: r for r in rows}
 
 
-def fragments_of_scenario(store: Store, run_id: int, scenario_id: str) -> list[dict[str, Any]]:
-    """Every fragment in the scenario, in every story it occurs in, most central first."""
+def fragments_of_scenario(store: Store, run_id: int, scenario_id: str, *, limit: int = 200,
+                          offset: int = 0) -> list[dict[str, Any]]:
+    """Fragments in the scenario, in every story they occur in, most typical first."""
     return store.query(
-        "SELECT f.id, f.story_id, f.start, f.[end], f.text, m.score, m.pass, s.date, s.channel, s.client, "
-        "s.title FROM memberships m JOIN fragments f ON f.hash = m.hash JOIN stories s ON s.id = f.story_id "
+        "SELECT f.id, f.story_id, f.start, f.[end], f.text, s.date, s.channel FROM memberships m "
+        "JOIN fragments f ON f.hash = m.hash JOIN stories s ON s.id = f.story_id "
         "WHERE m.run_id = ? AND m.scenario_id = ? "
-        "ORDER BY m.pass = 'new', m.score DESC, s.date DESC, f.id",
-        (run_id, scenario_id))
+        "ORDER BY m.pass = 'new', m.score DESC, s.date DESC, f.id LIMIT ? OFFSET ?",
+        (run_id, scenario_id, limit, offset))
+
+
+def count_fragments(store: Store, run_id: int, scenario_id: str) -> int:
+    """How many fragments (one per story occurrence) the scenario has."""
+    return int(store.conn.execute(
+        "SELECT count(*) FROM memberships m JOIN fragments f ON f.hash = m.hash "
+        "WHERE m.run_id = ? AND m.scenario_id = ?", (run_id, scenario_id)).fetchone()[0])
+
+
+def channels_in(store: Store) -> list[str]:
+    """The channels stories came from, biggest first."""
+    return [r[0] for r in store.conn.execute(
+        "SELECT channel FROM stories WHERE channel IS NOT NULL GROUP BY channel ORDER BY count(*) DESC, channel")]
+
+
+def kinds_in(store: Store, run_id: int) -> list[str | None]:
+    """The kinds the run's scenarios have."""
+    return [r[0] for r in store.conn.execute("SELECT DISTINCT kind FROM scenarios WHERE run_id = ?", (run_id,))]

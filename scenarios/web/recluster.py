@@ -7,7 +7,7 @@ from urllib.parse import urlparse
 from flask import Blueprint, flash, jsonify, redirect, request, url_for
 from werkzeug.wrappers import Response
 
-from .app import recluster_job
+from .context import recluster_job
 
 bp = Blueprint("recluster", __name__)
 

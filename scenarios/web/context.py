@@ -1,0 +1,92 @@
+"""What a request reaches through the app: its store, the config, and the app-wide helpers.
+
+Every accessor lives here, so blueprints import this module and never `app.py`: the import graph
+of `web/` has no circle (`app` imports the blueprints; the blueprints import `context`; `context`
+imports only the extension classes, which import no blueprint). The objects themselves are all
+made in :func:`scenarios.web.app.create_app`.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from flask import current_app, g
+
+from ..config import Config
+from ..digest.redact import Redactor
+from ..store import Store
+from . import digest_page
+from .components import Components
+from .digest_page import DigestCache
+from .jobs import Recluster
+
+COMPONENTS = "scenarios.components"
+RECLUSTER = "scenarios.recluster"
+DIGEST = digest_page.EXTENSION
+MASKER = "scenarios.masker"
+
+
+class Masker:
+    """Masks personal data in the quotes a page shows, as the digest does; one NER model per app.
+
+    Results are cached per text (the redactor keeps them), so a list shown twice masks once.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._redactor: Redactor | None = None
+
+    def mask(self, text: str) -> str:
+        """`text` with phones, e-mails, card and account numbers and person names masked."""
+        with self._lock:
+            if self._redactor is None:
+                self._redactor = Redactor(_companies())
+            return self._redactor.redact(text)
+
+
+def _companies() -> list[str]:
+    """Companies the latest run found, so their names are never masked as person names."""
+    return [r[0] for r in get_store().conn.execute(
+        "SELECT DISTINCT company FROM mentions WHERE run_id = (SELECT max(id) FROM runs)")]
+
+
+def get_store() -> Store:
+    """The store of this request, opened on first use and closed when the request ends.
+
+    SQLite connections are not shared across threads, so each request opens its own.
+    """
+    if "store" not in g:
+        g.store = Store(current_app.config["SCENARIOS_DB"])
+    return g.store
+
+
+def close_store(exc: BaseException | None) -> None:
+    """Close the request's store (an app-context teardown)."""
+    store = g.pop("store", None)
+    if store is not None:
+        store.close()
+
+
+def get_config() -> Config:
+    """The configuration the app was created with."""
+    return current_app.config["SCENARIOS_CONFIG"]
+
+
+def components() -> Components:
+    """The app's lazily built lemmatiser and embedder for the fast stages."""
+    return current_app.extensions[COMPONENTS]
+
+
+def recluster_job() -> Recluster:
+    """The app's one background re-clustering job."""
+    return current_app.extensions[RECLUSTER]
+
+
+def digest_cache() -> DigestCache:
+    """The app's cache of built digests."""
+    return current_app.extensions[DIGEST]
+
+
+def masker() -> Masker:
+    """The app's masker of personal data in quotes."""
+    return current_app.extensions[MASKER]
