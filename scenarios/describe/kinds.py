@@ -30,6 +30,7 @@ on half the gold scenarios and tested on the other half.
 
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -170,7 +171,7 @@ class KindClassifier:
         if companies is not None and company_kind not in self.names:
             raise ConfigError(f"Вид сценария «{company_kind}» для упоминаний компаний не задан.")
         self.companies = companies
-        self._company_kind = self.names.index(company_kind) if companies is not None else 0
+        self._company_kind = self.names.index(company_kind) if company_kind in self.names else 0
         self._model: Any = None
         if embedding_weight:
             if embedder is None:
@@ -183,6 +184,12 @@ class KindClassifier:
         return {"kinds": self.names, "cue_weight": self.cue_weight, "embedding_weight": self.embedding_weight,
                 "regularisation": self.regularisation,
                 "company_kind": self.names[self._company_kind] if self.companies is not None else None}
+
+    def with_companies(self, companies: CompanyFinder | None) -> KindClassifier:
+        """The same fitted classifier with another company finder (another own company)."""
+        other = copy.copy(self)
+        other.companies = companies
+        return other
 
     def _fit(self, embedder: Embedder) -> Any:
         """A multinomial logistic regression over the seeds' and definitions' unit vectors."""
