@@ -228,26 +228,31 @@ def render_term(term: str, members: Sequence[Member]) -> str:
 def _dictionary_form(member: Member, first: int, last: int, casing: Mapping[str, str]) -> str:
     """The words of tokens `first..last`, a noun phrase's head and its adjectives in the nominative."""
     tokens = member.tokens[first:last + 1]
-    words = [member.text[t.start:t.end] for t in tokens]
+    words = [_cased(member.text[t.start:t.end], casing) for t in tokens]
     content = [i for i, t in enumerate(tokens) if t.is_word and not t.is_stop]
     if not any(tokens[i].pos in ("VERB", "AUX") or tokens[i].negated for i in content):
-        head = next((i for i in content if tokens[i].pos in ("NOUN", "PROPN")), None)
-        if head is not None:
+        nouns = [i for i in content if tokens[i].pos in ("NOUN", "PROPN")]
+        subject = next((i for i in nouns if _is_nominative(words[i])), None)
+        if subject is not None and tokens[0].pos == "ADP" and any(i < subject for i in nouns):
+            # "После обновления приложение" -> "приложение после обновления": the subject first.
+            return " ".join([*words[subject:], *words[:subject]])
+        if subject is None and nouns and not any(tokens[i].pos == "NUM" for i in content if i < nouns[0]):
+            head = nouns[0]
             number = _number(words[head])
             words[head] = _inflect(words[head], frozenset({"nomn", number}))
             gender = _gender(words[head]) if number == "sing" else None
             for i in content:
-                if i < head and tokens[i].pos in ("ADJ", "DET", "NUM"):
+                if i < head and tokens[i].pos in ("ADJ", "DET"):
                     words[i] = _inflect(words[i], frozenset({"nomn", gender or "plur"}))
-            words = words[content[0]:]  # a preposition before a nominative reads wrong
-            tokens = tokens[content[0]:]
+        first = next(i for i, t in enumerate(tokens) if t.is_word and not t.is_stop)
+        tokens, words = tokens[first:], words[first:]  # a preposition before a nominative reads wrong
     out = ""
     for i, (token, word) in enumerate(zip(tokens, words, strict=True)):
         if i:
             gap = member.text[tokens[i - 1].end:token.start]
             out += gap if gap.strip(" -") == "" else " "
         out += word
-    return _cased(out, casing)
+    return out
 
 
 @cache
@@ -256,6 +261,11 @@ def _parse(word: str):  # type: ignore[no-untyped-def]
 
     parses = morph_analyzer().parse(word)
     return parses[0] if parses else None
+
+
+def _is_nominative(word: str) -> bool:
+    parse = _parse(word.lower())
+    return parse is not None and "nomn" in parse.tag
 
 
 def _number(word: str) -> str:

@@ -183,8 +183,8 @@ def _describe_one(scenario: _Scenario, terms: list[tuple[str, float]], parts: _P
                   pins: Sequence[str], notes: list[str]) -> tuple[tuple[Any, ...], list[Member], list[Any]]:
     """The stored row (label .. complaint), the quotes and the company counts of one scenario."""
     from .labels import render_label, title_quote
-    from .quotes import choose_quotes
-    from .tone import scenario_tone
+    from .quotes import choose_quotes, tone_penalties
+    from .tone import scenario_tone, tone_score
 
     members = scenario.members
     kind = parts.classifier.classify(members, scenario.centroid)
@@ -194,9 +194,11 @@ def _describe_one(scenario: _Scenario, terms: list[tuple[str, float]], parts: _P
             notes.append(f"Закреплённая цитата {fragment} больше не входит в сценарий {scenario.id} "
                          "(после перекластеризации она попала в другой сценарий или в шум); "
                          "закрепите другую цитату.")
-    chosen = choose_quotes(members, scenario.centroid, k=options.quotes, pinned=pins)
+    scores = [tone_score(m.tokens) for m in members]
+    tone = scenario_tone(members, scores)
+    chosen = choose_quotes(members, scenario.centroid, k=options.quotes, pinned=pins,
+                           penalties=tone_penalties(members, scores))
     title = title_quote(members, scenario.centroid)
-    tone = scenario_tone(members)
     counts = parts.finder.count(members, unsampled=scenario.unsampled, ner_limit=options.ner_limit)
     row = (render_label(terms, members), title.text, kind.kind, kind.score, json.dumps(kind.scores),
            json.dumps(terms[:10], ensure_ascii=False), tone.praise, tone.complaint)

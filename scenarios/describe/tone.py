@@ -50,9 +50,9 @@ def tone_score(tokens: Sequence[Token], complaint_weight: float = COMPLAINT_WEIG
     return praise - complaint_weight * complaint
 
 
-def scenario_tone(members: Sequence[Member]) -> Tone:
-    """The praise and complaint shares of `members` (0, 0 for none)."""
+def scenario_tone(members: Sequence[Member], scores: Sequence[float] | None = None) -> Tone:
+    """The praise and complaint shares of `members` (0, 0 for none); `scores` if already computed."""
     if not members:
         return Tone(0.0, 0.0)
-    scores = [tone_score(m.tokens) for m in members]
+    scores = [tone_score(m.tokens) for m in members] if scores is None else scores
     return Tone(sum(s > 0 for s in scores) / len(scores), sum(s < 0 for s in scores) / len(scores))
