@@ -43,3 +43,111 @@ class CachedEmbedder:
             for text, vector in zip(todo, self._model.embed(todo), strict=True):
                 np.save(self._path(text), np.asarray(vector, dtype=np.float32))
         return np.stack([np.load(self._path(t)) for t in texts]) if texts else np.zeros((0, 384), np.float32)
+
+
+def tone_accuracy(data: Path, cache: Path) -> dict[str, str]:
+    """The tone lexicon at review level: 1-2 stars = complaint, 4-5 = praise (3 left out)."""
+    import csv
+    import pickle
+
+    from scenarios.describe.tone import tone_score
+    from scenarios.lemmatise import lemmatisers
+
+    with (data / "banki_reviews_unlabelled.csv").open(encoding="utf-8", newline="") as f:
+        rows = [r for r in csv.DictReader(f) if r["rating"] and int(float(r["rating"])) != 3]
+    path = cache / "reviews_tokens.pkl"
+    if path.exists():
+        tokens = pickle.loads(path.read_bytes())
+    else:
+        tokens = lemmatisers.create("pymorphy").lemmatise([r["text"] for r in rows])
+        path.write_bytes(pickle.dumps(tokens))
+    gold = np.array([1 if int(float(r["rating"])) >= 4 else -1 for r in rows])
+    scores = np.array([tone_score(t) for t in tokens])
+    predicted = np.sign(scores)
+    decided = predicted != 0
+    out = {"reviews": str(len(rows)), "accuracy": f"{np.mean(predicted == gold):.3f}",
+           "decided": f"{decided.mean():.3f}", "accuracy on decided": f"{np.mean(predicted[decided] == gold[decided]):.3f}"}
+    for side, name in ((1, "praise"), (-1, "complaint")):
+        said = predicted == side
+        out[f"{name} P/R"] = f"{np.mean(gold[said] == side):.2f}/{np.mean(predicted[gold == side] == side):.2f}"
+    return out
+
+
+def describe_timing(data: Path, work: Path) -> dict[str, str]:
+    """Describe's own seconds on a store of the shared reviews (hashing vectors: describe does not embed)."""
+    import time
+
+    from scenarios.config import Config
+    from scenarios.describe.stage import describe
+    from scenarios.embedders import create_embedder
+    from scenarios.pipeline import describe_options, run
+    from scenarios.store import Store
+
+    config = Config(sections={"embedder": {"name": "hashing"}})
+    path = work / "describe-bench.db"
+    path.unlink(missing_ok=True)
+    files = [data / "banki_reviews_unlabelled.csv", data / "banki_reviews_themes.csv",
+             data / "housing_feedback_categories.csv"]
+    with Store(path) as store:
+        run(store, config, files)
+        fragments = store.conn.execute("SELECT count(*) FROM memberships WHERE run_id = (SELECT max(id) FROM runs) "
+                                       "AND scenario_id IS NOT NULL").fetchone()[0]
+        total = store.count("fragments")
+        embedder = create_embedder("hashing")
+        start = time.perf_counter()
+        report = describe(store, embedder, options=describe_options(config))
+        seconds = time.perf_counter() - start
+    return {"fragments": str(total), "clustered": str(fragments), "scenarios": str(report.scenarios),
+            "describe s (NER on)": f"{seconds:.1f}"}
+
+
+def seed_fit_seconds() -> str:
+    """What fitting the kind classifier costs on e5 with the model already loaded (seeds embedded)."""
+    import time
+
+    from scenarios.describe.kinds import KindClassifier
+    from scenarios.embedders import create_embedder
+
+    embedder = create_embedder("e5")
+    start = time.perf_counter()
+    KindClassifier(embedder)
+    return f"{time.perf_counter() - start:.1f}"
+
+
+def ner_ms_per_fragment(data: Path, n: int = 300) -> str:
+    """natasha NER, batched under one BLAS thread, per fragment of real review sentences."""
+    import csv
+    import time
+
+    from scenarios.describe.companies import organisations
+
+    with (data / "banki_scenario_sentences.csv").open(encoding="utf-8", newline="") as f:
+        texts = [r["text"] for r in csv.DictReader(f)][:n]
+    organisations(texts[:5])  # load the models
+    start = time.perf_counter()
+    organisations(texts)
+    return f"{1000 * (time.perf_counter() - start) / len(texts):.1f}"
+
+
+def main() -> None:
+    import argparse
+
+    from _common import print_table, require_shared_data
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cache", type=Path, default=Path("/tmp/scenarios-bench"))
+    parser.add_argument("--skip-timing", action="store_true")
+    args = parser.parse_args()
+    data = require_shared_data()
+    args.cache.mkdir(parents=True, exist_ok=True)
+    print("Tone (lexicon) at review level, banki_reviews_unlabelled.csv:")
+    print_table([tone_accuracy(data, args.cache)])
+    print("\nNER ms per fragment (batched, one BLAS thread):", ner_ms_per_fragment(data))
+    print("Kind classifier fit on e5 (seeds embedded, model loaded), s:", seed_fit_seconds())
+    if not args.skip_timing:
+        print("\nDescribe's own time on the three shared CSVs:")
+        print_table([describe_timing(data, args.cache)])
+
+
+if __name__ == "__main__":
+    main()

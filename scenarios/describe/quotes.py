@@ -139,14 +139,15 @@ def display_text(text: str) -> str:
     """A quote as a page shows it inside its own «…»: without the client's enclosing quotation marks.
 
     A fragment that is itself a quotation («Уже неделю жду…». or "Жду неделю") would read
-    ««Уже неделю жду…».» inside the page's guillemets. The stored quote stays verbatim; this is
+    ««Уже неделю жду…».» inside the page's guillemets: its enclosing marks go, and guillemets
+    inside become the nested „…“ of Russian typography. The stored quote stays verbatim; this is
     only how it is displayed.
     """
     stripped = text.strip()
     match = _ENCLOSED.fullmatch(stripped)
     if match and not re.search(r"[«»\"“”„]", match.group(2)):
         return match.group(2).strip()
-    return stripped
+    return stripped.replace("«", "„").replace("»", "“")
 
 
 def _next(
