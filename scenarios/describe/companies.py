@@ -204,6 +204,7 @@ class CompanyFinder:
         self._own_names = set(owned)
         self._own_folded = {fold(a) for names in owned.values() for a in names}
         self._ner_cache: dict[str, list[tuple[int, int, str]]] = {}
+        self._alias_cache: dict[str, list[Mention]] = {}
 
     @property
     def config(self) -> dict[str, Any]:
@@ -216,7 +217,7 @@ class CompanyFinder:
 
     def find(self, texts: Sequence[str]) -> list[list[Mention]]:
         """Mentions in each text, in order of position; list matches win over NER spans."""
-        out = [self._match_aliases(text) for text in texts]
+        out = self.find_aliases(texts)
         if self.ner:
             spans = self._ner_spans(texts)
             for text, mentions, found in zip(texts, out, spans, strict=True):
@@ -228,6 +229,18 @@ class CompanyFinder:
                     if mention is not None:
                         mentions.append(mention)
                 mentions.sort(key=lambda m: m.start)
+        return out
+
+    def find_aliases(self, texts: Sequence[str]) -> list[list[Mention]]:
+        """Mentions of listed names (and tags) in each text, without NER; kept per text."""
+        out = []
+        for text in texts:
+            found = self._alias_cache.get(text)
+            if found is None:
+                if len(self._alias_cache) > 100_000:
+                    self._alias_cache.clear()
+                found = self._alias_cache[text] = self._match_aliases(text)
+            out.append(list(found))
         return out
 
     def find_listed(self, text: str) -> list[Mention]:
@@ -249,8 +262,8 @@ class CompanyFinder:
         limit = len(members) if ner_limit is None else ner_limit
         unsampled = list(unsampled)
         found = self.find([m.text for m in members[:limit]])
-        found += [self._match_aliases(m.text) for m in members[limit:]]
-        found += [self._match_aliases(text) for _, text in unsampled]
+        found += self.find_aliases([m.text for m in members[limit:]])
+        found += self.find_aliases([text for _, text in unsampled])
         story_ids = [m.story_id for m in members] + [story for story, _ in unsampled]
         for story, hits in zip(story_ids, found, strict=True):
             for m in hits:

@@ -31,9 +31,12 @@ on half the gold scenarios and tested on the other half.
 from __future__ import annotations
 
 import copy
+import hashlib
+import os
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -130,9 +133,12 @@ class KindClassifier:
         embedding_weight: Weight of the regression's log-probabilities; 0: cues only.
         regularisation: The regression's `C` (inverse L2 strength); 0.3-10 all measured within a
             point per sentence on the dev set, 3 was best.
-        companies: Finds companies in members' texts; a member naming a competitor (another company
-            of the own industry) gets a cue of `company_kind`.
+        companies: Finds companies in members' texts (its alias list, not NER); a member naming a
+            competitor (another company of the own industry) gets a cue of `company_kind`.
         company_kind: The kind named competitors point to.
+        seed_cache: Folder keeping the seeds' vectors per embedder and seed list, so a describe
+            does not re-embed them (8.8 s on e5 under load); default `$SCENARIOS_CACHE` or
+            `~/.cache/scenarios`. Vectors of another embedder id or other seeds are never reused.
 
     Examples:
         >>> classifier = KindClassifier(create_embedder("e5"))
@@ -151,6 +157,7 @@ class KindClassifier:
         regularisation: float = 3.0,
         companies: CompanyFinder | None = None,
         company_kind: str = "competitors",
+        seed_cache: Path | None = None,
     ) -> None:
         if kinds is None or isinstance(kinds, Mapping):
             kinds = load_kinds(kinds, domain)
@@ -176,7 +183,7 @@ class KindClassifier:
         if embedding_weight:
             if embedder is None:
                 raise ConfigError("Классификатору видов нужен эмбеддер, если вес эмбеддингов не ноль.")
-            self._model = self._fit(embedder)
+            self._model = self._fit(embedder, seed_cache or default_cache())
 
     @property
     def config(self) -> dict[str, Any]:
@@ -191,16 +198,16 @@ class KindClassifier:
         other.companies = companies
         return other
 
-    def _fit(self, embedder: Embedder) -> Any:
+    def _fit(self, embedder: Embedder, cache: Path) -> Any:
         """A multinomial logistic regression over the seeds' and definitions' unit vectors."""
         from sklearn.linear_model import LogisticRegression
 
         texts = [[*k.seeds, *([k.description] if k.description else [])] for k in self.kinds]
         flat = [t for group in texts for t in group]
         labels = np.array([i for i, group in enumerate(texts) for _ in group])
-        vectors = normalise_rows(np.asarray(embedder.embed(flat), dtype=np.float32))
         if len(self.kinds) == 1:
             return None
+        vectors = normalise_rows(_cached_vectors(embedder, flat, cache))
         return LogisticRegression(C=self.regularisation, max_iter=5000).fit(vectors, labels)
 
     def member_logits(self, members: Sequence[Member]) -> np.ndarray:
@@ -219,7 +226,7 @@ class KindClassifier:
         """Per member and kind, 1 when the member has a cue of the kind (a named competitor included)."""
         hits = np.array([self.cue_hits(m.tokens) for m in members]).reshape(len(members), len(self.kinds)) > 0
         if self.companies is not None and members:
-            named = self.companies.find([m.text for m in members])
+            named = self.companies.find_aliases([m.text for m in members])
             hits[:, self._company_kind] |= [any(not x.own and self.companies.is_competitor(x.name) for x in found)
                                             for found in named]
         return hits.astype(float)
@@ -265,6 +272,28 @@ class KindClassifier:
         for kind, _ in seen:
             out[kind] += 1
         return out
+
+
+def default_cache() -> Path:
+    """Where seed vectors are kept: `$SCENARIOS_CACHE` or `~/.cache/scenarios`."""
+    return Path(os.environ.get("SCENARIOS_CACHE") or Path.home() / ".cache" / "scenarios")
+
+
+def _cached_vectors(embedder: Embedder, texts: Sequence[str], cache: Path) -> np.ndarray:
+    """`embedder.embed(texts)`, kept in `cache` under a hash of the embedder id and the texts."""
+    key = hashlib.sha256("\x1f".join([str(getattr(embedder, "id", "")), *texts]).encode()).hexdigest()[:24]
+    path = cache / "kind-seeds" / f"{key}.npy"
+    if path.is_file():
+        vectors = np.load(path)
+        if vectors.shape[0] == len(texts):
+            return vectors
+    vectors = np.asarray(embedder.embed(list(texts)), dtype=np.float32)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.save(path, vectors)
+    except OSError:
+        pass  # a read-only home only costs the next run the embedding
+    return vectors
 
 
 def _cue_words(cue: str) -> tuple[tuple[str, bool], ...]:

@@ -202,7 +202,7 @@ def _parts(term: Term) -> set[Term]:
 # -- rendering ------------------------------------------------------------------------------------
 
 
-def render_term(term: str, members: Sequence[Member]) -> str:
+def render_term(term: str, members: Sequence[Member], casing: Mapping[str, str] | None = None) -> str:
     """A term in its dictionary or most natural form, e.g. `доставка карта` -> "доставка карты".
 
     The most frequent occurrence is taken (ties: the shorter, then alphabetically first), running
@@ -213,16 +213,24 @@ def render_term(term: str, members: Sequence[Member]) -> str:
     the head kept ("доставку карты" -> "доставка карты"). Proper names keep their capitals. A term
     nobody said (not mined from these members) comes back as its lemmas.
     """
-    key = _key(term.split())
-    casing = _name_forms(members)
-    forms: Counter[str] = Counter()
+    return render_terms([term], members, casing)[term]
+
+
+def render_terms(terms: Sequence[str], members: Sequence[Member],
+                 casing: Mapping[str, str] | None = None) -> dict[str, str]:
+    """:func:`render_term` of several terms in one pass over the members."""
+    casing = _name_forms(members) if casing is None else casing
+    wanted = {_key(t.split()): t for t in terms}
+    lengths = sorted({len(k) for k in wanted})
+    forms: dict[str, Counter[str]] = {t: Counter() for t in terms}
     for member in members:
-        for gram, first, last in ngrams(member.tokens, (len(key), len(key)), masked_tokens(member)):
-            if _key(gram) == key:
-                forms[_dictionary_form(member, _surface_start(member.tokens, first), last, casing)] += 1
-    if not forms:
-        return term.replace("_", " ")
-    return min(forms, key=lambda f: (-forms[f], len(f), f))
+        skip = masked_tokens(member)
+        for n in lengths:
+            for gram, first, last in ngrams(member.tokens, (n, n), skip):
+                term = wanted.get(_key(gram))
+                if term is not None:
+                    forms[term][_dictionary_form(member, _surface_start(member.tokens, first), last, casing)] += 1
+    return {t: min(f, key=lambda x: (-f[x], len(x), x)) if f else t.replace("_", " ") for t, f in forms.items()}
 
 
 def _dictionary_form(member: Member, first: int, last: int, casing: Mapping[str, str]) -> str:
@@ -294,15 +302,33 @@ def masked_tokens(member: Member) -> frozenset[int]:
 
     The patterns are the digest's own (:mod:`scenarios.digest.redact`), so a label never shows what
     a quote would mask; a name is a capitalised word whose first pymorphy3 reading is a first name,
-    surname or patronymic.
+    surname or patronymic. Kept per fragment: mining and rendering ask for every member many times.
     """
+    key = (member.fragment_id, member.text)
+    found = _MASKED.get(key)
+    if found is None:
+        found = _masked(member)
+        if len(_MASKED) > 200_000:
+            _MASKED.clear()
+        _MASKED[key] = found
+    return found
+
+
+_MASKED: dict[tuple[str, str], frozenset[int]] = {}
+_MAYBE_PATTERN = re.compile(r"[@\d]")
+
+
+def _masked(member: Member) -> frozenset[int]:
     from ..digest.redact import PATTERNS
 
-    spans = [(m.start(), m.end()) for _, pattern in PATTERNS for m in pattern.finditer(member.text)]
+    text = member.text
+    spans = ([(m.start(), m.end()) for _, pattern in PATTERNS for m in pattern.finditer(text)]
+             if _MAYBE_PATTERN.search(text) else [])
     out = set()
     for i, token in enumerate(member.tokens):
-        word = member.text[token.start:token.end]
-        if any(a < token.end and token.start < b for a, b in spans) or _is_name(word):
+        if text[token.start:token.start + 1].isupper() and _is_name(text[token.start:token.end]):
+            out.add(i)
+        elif spans and any(a < token.end and token.start < b for a, b in spans):
             out.add(i)
     return frozenset(out)
 
@@ -335,17 +361,18 @@ def render_label(terms: Sequence[tuple[str, float]], members: Sequence[Member], 
     A term sharing a word with an already shown one is skipped: "приложение вылетает ·
     приложение" repeats itself and tells nothing more. No terms give an empty label.
     """
-    shown: list[str] = []
     used: set[str] = set()
+    picked: list[str] = []
     for term, _ in terms:
         words = {_fold(w) for w in term.split()}
         if used & words:
             continue
-        shown.append(render_term(term, members))
+        picked.append(term)
         used |= words
-        if len(shown) >= max_terms:
+        if len(picked) >= max_terms:
             break
-    label = " · ".join(shown)
+    rendered = render_terms(picked, members) if picked else {}
+    label = " · ".join(rendered[term] for term in picked)
     return label[:1].upper() + label[1:]
 
 
