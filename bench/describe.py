@@ -131,6 +131,63 @@ def ner_ms_per_fragment(data: Path, n: int = 300) -> str:
     return f"{1000 * (time.perf_counter() - start) / len(texts):.1f}"
 
 
+def dev_scenarios(data: Path, work: Path, embedder: str = "e5") -> None:
+    """The pipeline on the dev sentences (one story each): per found scenario its label and first
+    quote beside the gold scenario most of its members belong to, and each gold scenario's kind as
+    the majority kind of the pipeline scenarios its sentences landed in (unclustered left out)."""
+    import csv
+    from collections import Counter, defaultdict
+
+    from scenarios.config import Config
+    from scenarios.pipeline import run
+    from scenarios.store import Store
+
+    with (data / "banki_scenario_sentences.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    described = {}
+    for line in (data / "banki_scenario_sentences.md").read_text(encoding="utf-8").splitlines():
+        parts = [p.strip(" `") for p in line.lstrip("- ").split("|")]
+        if len(parts) == 4:
+            described[parts[0]] = parts[2]
+    source = work / "dev_sentences.csv"
+    with source.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["text", "bank"])
+        writer.writerows([(r["text"], r["bank"]) for r in rows])
+    path = work / f"dev-{embedder}.db"
+    path.unlink(missing_ok=True)
+    with Store(path) as store:
+        run(store, Config(sections={"embedder": {"name": embedder}}), [source])
+        run_id = store.query("SELECT max(id) AS id FROM runs")[0]["id"]
+        placed = {r["text"]: r for r in store.query(
+            "SELECT f.text, m.scenario_id, s.kind FROM memberships m JOIN fragments f ON f.hash = m.hash "
+            "LEFT JOIN scenarios s ON s.run_id = m.run_id AND s.id = m.scenario_id WHERE m.run_id = ?", (run_id,))}
+        scenarios = store.query("SELECT id, label, kind, round(praise, 2) AS praise, round(complaint, 2) AS complaint "
+                                "FROM scenarios WHERE run_id = ? ORDER BY id", (run_id,))
+        first = {r["scenario_id"]: r["text"] for r in store.query(
+            "SELECT scenario_id, text FROM quotes WHERE run_id = ? AND rank = 0", (run_id,))}
+    gold_of = {r["text"]: r for r in rows}
+    members: dict[str, Counter[str]] = defaultdict(Counter)
+    for text, p in placed.items():
+        if p["scenario_id"] and text in gold_of:
+            members[p["scenario_id"]][gold_of[text]["scenario"]] += 1
+    print(f"\nPipeline ({embedder}) on the dev sentences: {len(scenarios)} scenarios")
+    for s in scenarios:
+        gold, n = members[s["id"]].most_common(1)[0] if members[s["id"]] else ("—", 0)
+        print(f"- {s['id']} [{s['kind']}; praise {s['praise']}, complaint {s['complaint']}] «{s['label']}»"
+              f"\n    quote: {first.get(s['id'], '')[:160]}\n    gold: {gold} ({n}/{sum(members[s['id']].values())}): "
+              f"{described.get(gold, '')}")
+    right = total = 0
+    for scenario in sorted({r["scenario"] for r in rows if r["kind"] != "none"}):
+        kinds = Counter(placed[r["text"]]["kind"] for r in rows if r["scenario"] == scenario
+                        and placed.get(r["text"], {}).get("scenario_id"))
+        kind = kinds.most_common(1)[0][0] if kinds else None
+        gold_kind = next(r["kind"] for r in rows if r["scenario"] == scenario)
+        right += kind == gold_kind
+        total += 1
+    print(f"gold scenarios whose majority pipeline kind is right: {right}/{total}")
+
+
 def main() -> None:
     import argparse
 
@@ -139,6 +196,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cache", type=Path, default=Path("/tmp/scenarios-bench"))
     parser.add_argument("--skip-timing", action="store_true")
+    parser.add_argument("--dev", action="store_true", help="also run the pipeline (e5) on the dev sentences")
     args = parser.parse_args()
     data = require_shared_data()
     args.cache.mkdir(parents=True, exist_ok=True)
@@ -149,6 +207,8 @@ def main() -> None:
     if not args.skip_timing:
         print("\nDescribe's own time on the three shared CSVs:")
         print_table([describe_timing(data, args.cache)])
+    if args.dev:
+        dev_scenarios(data, args.cache)
 
 
 if __name__ == "__main__":

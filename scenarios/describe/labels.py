@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..lang.ru.labels import GREETINGS
+from ..lang.ru.labels import NOT_IN_LABELS
 from ..lang.ru.stop_words import NEGATIONS
 from ..lemmatise import Token
 from ..lemmatise.stage import fold
@@ -342,14 +342,14 @@ def _is_name(word: str) -> bool:
 
 
 def excluded_lemmas(finder: CompanyFinder | None) -> Callable[[str], bool]:
-    """What a label term never contains: a greeting, or (with `finder`) a word of the own company's name.
+    """What a label term never contains: a greeting, a date word, or (with `finder`) the own company's name.
 
     Checked by lemma, so no case form of the name needs listing: the finder knows "Ладья" in
     every case, and the lemmatiser gives "ладья" for "в Ладье".
     """
     def refuse(lemma: str) -> bool:
         word = lemma[3:] if lemma.startswith("не_") else lemma
-        if fold(word) in GREETINGS:
+        if fold(word) in NOT_IN_LABELS:
             return True
         return finder is not None and any(m.own for m in finder.find_listed(word))
     return refuse
