@@ -53,10 +53,8 @@ def load(data: Path, cache: Path) -> tuple[list[dict[str, str]], list, CachedEmb
 
 def score(rows: list[dict[str, str]], members: list, predict_each, predict_group) -> dict[str, str]:
     """Accuracy per sentence, per gold scenario as a cluster and by majority."""
-    from collections import defaultdict as dd
-
     each = predict_each(members, rows)
-    groups: dict[str, list[int]] = dd(list)
+    groups: dict[str, list[int]] = defaultdict(list)
     for i, r in enumerate(rows):
         groups[r["scenario"]].append(i)
     cluster = [predict_group([members[i] for i in g], [rows[i] for i in g]) == rows[g[0]]["kind"]
