@@ -260,3 +260,13 @@ def test_noun_phrases_render_in_the_nominative(texts: list[str], term: str) -> N
 def test_phrases_with_a_verb_stay_as_clients_said_them() -> None:
     members = story_members(["Мне так и не перезвонили", "Обещали, но не перезвонили", "Не перезвонили ни разу"])
     assert render_term("не_перезвонить", members) == "не перезвонили"
+
+
+def test_label_terms_naming_a_company_show_its_canonical_name(own_finder: CompanyFinder) -> None:
+    texts = ["Ушла в Т-банк, там проще", "В Т-банке одобрили сразу", "Подруга хвалит Т-банк",
+             "У Т-банка поддержка отвечает", "Сын открыл вклад в Т-банке"]
+    groups = {"a": story_members(texts), "b": story_members(["Приложение вылетает", "Приложение зависает"])}
+    terms = top_terms(groups, exclude=excluded_lemmas(own_finder))
+    label = render_label(terms["a"], groups["a"], finder=own_finder)
+    assert "Т-Банк" in label.split(" · ") and "Т-банке" not in label, label
+    assert "банк" not in [t for term, _ in terms["a"] for t in term.split()], "a bank's clients all say «банк»"

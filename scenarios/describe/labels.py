@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..lang.ru.labels import NOT_IN_LABELS
+from ..lang.ru.labels import GREETINGS, NOT_IN_LABELS
 from ..lang.ru.stop_words import NEGATIONS
 from ..lemmatise import Token
 from ..lemmatise.stage import fold
@@ -347,19 +347,23 @@ def excluded_lemmas(finder: CompanyFinder | None) -> Callable[[str], bool]:
     Checked by lemma, so no case form of the name needs listing: the finder knows "Ладья" in
     every case, and the lemmatiser gives "ладья" for "в Ладье".
     """
+    generic = finder.domain.label_stop_words if finder is not None else frozenset()
+
     def refuse(lemma: str) -> bool:
         word = lemma[3:] if lemma.startswith("не_") else lemma
-        if fold(word) in NOT_IN_LABELS:
+        if fold(word) in NOT_IN_LABELS or fold(word) in generic:
             return True
         return finder is not None and any(m.own for m in finder.find_listed(word))
     return refuse
 
 
-def render_label(terms: Sequence[tuple[str, float]], members: Sequence[Member], max_terms: int = 3) -> str:
+def render_label(terms: Sequence[tuple[str, float]], members: Sequence[Member], max_terms: int = 3,
+                 finder: CompanyFinder | None = None) -> str:
     """Up to `max_terms` rendered terms joined by " · ", first letter capitalised.
 
     A term sharing a word with an already shown one is skipped: "приложение вылетает ·
-    приложение" repeats itself and tells nothing more. No terms give an empty label.
+    приложение" repeats itself and tells nothing more. With `finder`, a term that is a listed
+    company shows its canonical name ("в Т-банке" -> "Т-Банк"). No terms give an empty label.
     """
     used: set[str] = set()
     picked: list[str] = []
@@ -372,8 +376,22 @@ def render_label(terms: Sequence[tuple[str, float]], members: Sequence[Member], 
         if len(picked) >= max_terms:
             break
     rendered = render_terms(picked, members) if picked else {}
-    label = " · ".join(rendered[term] for term in picked)
+    label = " · ".join(_canonical(rendered[term], finder) for term in picked)
     return label[:1].upper() + label[1:]
+
+
+def _canonical(phrase: str, finder: CompanyFinder | None) -> str:
+    """The canonical name when `phrase` is just a listed company (a preposition aside)."""
+    if finder is None:
+        return phrase
+    found = finder.find_aliases([phrase])[0]
+    if len(found) == 1 and not phrase[found[0].end:].strip() and _WORDS.findall(phrase[:found[0].start]) in (
+            [], *([w] for w in ("в", "у", "во", "с", "из", "от", "к", "на"))):
+        return found[0].name
+    return phrase
+
+
+_WORDS = re.compile(r"\w+")
 
 
 def title_quote(members: Sequence[Member], centroid: np.ndarray) -> Member:
@@ -383,7 +401,8 @@ def title_quote(members: Sequence[Member], centroid: np.ndarray) -> Member:
     closeness so the trade-offs hold for any embedder. A title should be one complete sentence of
     `TITLE_CHARS` characters: each sentence beyond the first costs `EXTRA_SENTENCE`, and a length
     outside `TITLE_CHARS` or a cut sentence costs so much that such a quote is taken only when no
-    member fits. Ties go to the smaller fragment id.
+    member fits; so does a greeting («Добрый. У меня две претензии»), which names nothing. Ties go
+    to the smaller fragment id.
     """
     if not members:
         raise ValueError("a scenario without members has no title quote")
@@ -393,6 +412,7 @@ def title_quote(members: Sequence[Member], centroid: np.ndarray) -> Member:
     penalty = [
         UNFIT * (bool(length_penalty(m.text, TITLE_CHARS)) + (not is_complete(m.text)))
         + EXTRA_SENTENCE * (_sentences(m.text) - 1)
+        + UNFIT * any(fold(t.lemma) in GREETINGS for t in m.tokens[:3])
         for m in pool
     ]
     return pool[int(np.argmax(np.round(z - np.array(penalty), DECIMALS)))]

@@ -68,7 +68,10 @@ class DescribeOptions:
             if unknown:
                 raise ConfigError(f"В секции [{name}] неизвестные ключи: {', '.join(unknown)}. "
                                   f"Допустимы: {', '.join(sorted(allowed))}.")
+        from .kinds import load_kinds
+
         describe, companies = dict(sections.get("describe", {})), dict(sections.get("companies", {}))
+        load_kinds(sections.get("kinds"), str(describe.get("domain", cls.domain)))  # refuse bad kinds before any work
         try:
             return cls(
                 quotes=int(describe.get("quotes", cls.quotes)),
@@ -199,7 +202,7 @@ def _describe_one(scenario: _Scenario, terms: list[tuple[str, float]], parts: _P
                            penalties=tone_penalties(members, scores))
     title = title_quote(members, scenario.centroid)
     counts = parts.finder.count(members, unsampled=scenario.unsampled, ner_limit=options.ner_limit)
-    row = (render_label(terms, members), title.text, kind.kind, kind.score, json.dumps(kind.scores),
+    row = (render_label(terms, members, finder=parts.finder), title.text, kind.kind, kind.score, json.dumps(kind.scores),
            json.dumps(terms[:10], ensure_ascii=False), tone.praise, tone.complaint)
     return row, chosen, counts
 

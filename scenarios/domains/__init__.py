@@ -35,6 +35,8 @@ class Domain:
             sentence start ("Открытие", "Точка", "Магнит").
         handles: Social-media handles and hashtags (folded, without `@`/`#`) -> canonical name,
             for those not spelled like an alias ("ru_mts", "megafonru").
+        label_stop_words: Lemmas every scenario of the industry says, which a label never shows
+            alone or in a term («Банк · клиентов · вопрос»).
     """
 
     name: str
@@ -45,6 +47,7 @@ class Domain:
     industries: Mapping[str, str] = field(default_factory=dict)
     exact_case: frozenset[str] = frozenset()
     handles: Mapping[str, str] = field(default_factory=dict)
+    label_stop_words: frozenset[str] = frozenset()
 
 
 @cache
