@@ -301,3 +301,10 @@ def test_cues_and_embeddings_together_beat_each_alone(real_sentences: tuple[list
     scores = {name: float(np.mean([k == r["kind"] for k, r in zip(c.classify_each(members), rows, strict=True)]))
               for name, c in variants.items()}
     assert scores["combined"] > max(scores["embeddings"], scores["cues"]) + 0.05, scores
+
+
+def test_a_kind_added_in_config_can_win(lemmatiser: Lemmatiser) -> None:
+    kinds = {"business": {"title": "Бизнес", "seeds": ["Открыл счёт для ИП"], "cues": ["ип", "бизнес"]}}
+    classifier = KindClassifier(None, kinds, embedding_weight=0)
+    result = classifier.classify(members_of(lemmatiser, ["Открыла счёт для ИП, для бизнеса удобно"]))
+    assert result.kind == "business" and set(result.scores) == {*KIND_NAMES, "business"}
