@@ -66,7 +66,8 @@ def tone_accuracy(data: Path, cache: Path) -> dict[str, str]:
     predicted = np.sign(scores)
     decided = predicted != 0
     out = {"reviews": str(len(rows)), "accuracy": f"{np.mean(predicted == gold):.3f}",
-           "decided": f"{decided.mean():.3f}", "accuracy on decided": f"{np.mean(predicted[decided] == gold[decided]):.3f}"}
+           "decided": f"{decided.mean():.3f}",
+           "accuracy on decided": f"{np.mean(predicted[decided] == gold[decided]):.3f}"}
     for side, name in ((1, "praise"), (-1, "complaint")):
         said = predicted == side
         out[f"{name} P/R"] = f"{np.mean(gold[said] == side):.2f}/{np.mean(predicted[gold == side] == side):.2f}"

@@ -107,8 +107,8 @@ def load_kinds(overrides: Mapping[str, Mapping[str, Any]] | None = None, domain:
         seeds = tuple(str(s) for s in fields.get("seeds", ()))
         if not seeds:
             raise ConfigError(f"Вид сценария «{name}»: нужны примеры фраз (seeds).")
-        kinds.append(Kind(name, str(fields.get("description", "")), seeds, tuple(str(c) for c in fields.get("cues", ())),
-                          str(fields.get("title") or name)))
+        cues = tuple(str(c) for c in fields.get("cues", ()))
+        kinds.append(Kind(name, str(fields.get("description", "")), seeds, cues, str(fields.get("title") or name)))
     return kinds
 
 

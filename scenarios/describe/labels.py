@@ -230,7 +230,12 @@ def render_terms(terms: Sequence[str], members: Sequence[Member],
                 term = wanted.get(_key(gram))
                 if term is not None:
                     forms[term][_dictionary_form(member, _surface_start(member.tokens, first), last, casing)] += 1
-    return {t: min(f, key=lambda x: (-f[x], len(x), x)) if f else t.replace("_", " ") for t, f in forms.items()}
+    return {t: _most_said(f) if f else t.replace("_", " ") for t, f in forms.items()}
+
+
+def _most_said(forms: Counter[str]) -> str:
+    """The most frequent form; ties to the shorter, then alphabetically first."""
+    return min(forms, key=lambda f: (-forms[f], len(f), f))
 
 
 def _dictionary_form(member: Member, first: int, last: int, casing: Mapping[str, str]) -> str:

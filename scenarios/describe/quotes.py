@@ -119,7 +119,8 @@ def choose_quotes(
     return [pool[i] for i in chosen]
 
 
-def tone_penalties(members: Sequence[Member], scores: Sequence[float], penalty: float = TONE_PENALTY) -> dict[str, float]:
+def tone_penalties(members: Sequence[Member], scores: Sequence[float],
+                   penalty: float = TONE_PENALTY) -> dict[str, float]:
     """Members whose tone goes against the scenario's: praise where most toned members complain.
 
     `scores` are the members' tone scores (> 0 praise, < 0 complaint). When one side has at least

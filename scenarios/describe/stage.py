@@ -202,7 +202,8 @@ def _describe_one(scenario: _Scenario, terms: list[tuple[str, float]], parts: _P
                            penalties=tone_penalties(members, scores))
     title = title_quote(members, scenario.centroid)
     counts = parts.finder.count(members, unsampled=scenario.unsampled, ner_limit=options.ner_limit)
-    row = (render_label(terms, members, finder=parts.finder), title.text, kind.kind, kind.score, json.dumps(kind.scores),
+    label = render_label(terms, members, finder=parts.finder)
+    row = (label, title.text, kind.kind, kind.score, json.dumps(kind.scores),
            json.dumps(terms[:10], ensure_ascii=False), tone.praise, tone.complaint)
     return row, chosen, counts
 
