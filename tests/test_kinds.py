@@ -235,10 +235,10 @@ def test_real_sentences_and_gold_scenarios_get_their_kind(real_sentences: tuple[
 
 # -- the demo corpus with e5 ----------------------------------------------------------------------
 
-#: Gold scenarios of the demo corpus whose kind the real-data classifier gets; the demo corpus's
-#: interview style is far from reviews: `close_to_home` ("отделение через дорогу") and
-#: `card_blocked` (told through life events) go elsewhere.
-CLEAR = ["friends_recommended", "salary_project", "card_delivery_delay", "callback_never",
+#: Gold scenarios of the demo corpus whose kind the real-data classifier gets (15 of 17); the demo
+#: corpus's interview style is far from reviews: `close_to_home` ("отделение через дорогу") and
+#: `cheaper_than_competitor` (a choice told by naming a competitor) go to competitors.
+CLEAR = ["friends_recommended", "salary_project", "card_delivery_delay", "callback_never", "card_blocked",
          "staff_ignore_clients", "app_crashes", "hidden_fees", "competitor_cashback",
          "competitor_deposit_rate", "fear_losing_savings", "saving_for_home"]
 PER_SCENARIO = 8
@@ -286,7 +286,7 @@ def test_gold_scenarios_get_their_kind(e5_gold: tuple[KindClassifier, dict]) -> 
     predicted = {scenario: classifier.classify(members).kind for (_, scenario), members in groups.items()}
     gold = {scenario: kind for kind, scenario in groups}
     assert {s: predicted[s] for s in CLEAR} == {s: gold[s] for s in CLEAR}
-    assert sum(predicted[s] == gold[s] for s in gold) >= 14
+    assert sum(predicted[s] == gold[s] for s in gold) >= 15
     confident = classifier.classify(groups[("life", "saving_for_home")])
     assert confident.score > 0.5 and confident.score == confident.scores["life"]
 
