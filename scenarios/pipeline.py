@@ -98,16 +98,8 @@ def needs_description(store: Store) -> bool:
 
 
 def describe_options(config: Config) -> DescribeOptions:
-    """Describe options from the config file's [describe], [kinds] and [companies] sections."""
-    section = config.section("describe")
-    companies = config.section("companies")
-    return DescribeOptions(
-        quotes=int(section.get("quotes", DescribeOptions.quotes)),
-        sample=section.get("sample", DescribeOptions.sample) or None,
-        ner_limit=section.get("ner_limit", DescribeOptions.ner_limit),
-        kinds=config.sections.get("kinds"),
-        own=companies.get("own"),
-        own_aliases=tuple(companies.get("own_aliases", ())),
-        aliases=companies.get("aliases"),
-        ner=bool(companies.get("ner", True)),
-    )
+    """Describe options from the config file's [describe], [kinds] and [companies] sections.
+
+    Unknown keys are refused with the section named (`DescribeOptions.from_config`).
+    """
+    return DescribeOptions.from_config(config.sections)

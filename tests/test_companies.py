@@ -95,9 +95,10 @@ def test_own_company_is_counted_only_when_asked(finder: CompanyFinder) -> None:
         member("В Сбере ставка та же, но комиссия за электронную регистрацию. В Сбере очереди.", "b"),
         member("Зарплатную карту нам в компании сделали в Ладье, думал переводить всё в Тинькофф", "c"),
     ]
-    assert finder.count(members) == [CompanyCount("Сбербанк", 3, 2), CompanyCount("Т-Банк", 1, 1)]
+    assert finder.count(members) == [CompanyCount("Сбербанк", 3, 2, industry="bank", competitor=True),
+                                     CompanyCount("Т-Банк", 1, 1, industry="bank", competitor=True)]
     with_own = finder.count(members, include_own=True)
-    assert CompanyCount(OWN, 2, 2, own=True) in with_own
+    assert CompanyCount(OWN, 2, 2, own=True, industry="bank") in with_own
 
 
 def test_own_company_given_with_aliases_replaces_a_listed_one() -> None:
@@ -107,9 +108,11 @@ def test_own_company_given_with_aliases_replaces_a_listed_one() -> None:
     assert [c.name for c in finder.count([member("у Сбера и у Альфы", "a")])] == ["Альфа-Банк"]
 
 
-def test_user_alias_list_replaces_the_default() -> None:
-    finder = CompanyFinder(aliases={"Уралсиб": ["Уралсиб", "БашСиб"]}, ner=False)
-    assert names(finder, "В Уралсибе ставка выше, а в Сбере ниже") == ["Уралсиб"]
+def test_user_alias_list_extends_the_built_in_one() -> None:
+    finder = CompanyFinder(aliases={"Уралсиб": ["БашСиб"], "Кредитный кооператив Заря": ["Заря"]}, ner=False)
+    text = "В БашСибе ставка выше, в Уралсибе тоже, а в Сбере ниже; в Заре вообще двадцать"
+    assert names(finder, text) == ["Уралсиб", "Уралсиб", "Сбербанк", "Кредитный кооператив Заря"]
+    assert finder.is_competitor("Кредитный кооператив Заря"), "a user's company is of the own industry by default"
 
 
 def test_count_orders_by_stories_then_mentions(finder: CompanyFinder) -> None:
@@ -124,22 +127,25 @@ def test_count_reads_unsampled_texts_by_alias_and_limits_ner(ner_finder: Company
 
     calls: list[str] = []
     real = companies.organisations
-    monkeypatch.setattr(companies, "organisations", lambda text: calls.append(text) or real(text))
+    monkeypatch.setattr(companies, "organisations", lambda texts: calls.extend(texts) or real(texts))
     finder = CompanyFinder(own=OWN)
-    sample = [member("Перевела накопления в Уралсиб.", "a"), member("А в Сбере ставка ниже.", "b")]
-    rest = [("c", "Ушла в Сбер, там кешбэк."), ("d", "Открыла вклад в Уралсибе.")]
+    sample = [member("Страховку оформила в Ингосстрахе.", "a"), member("А в Сбере ставка ниже.", "b")]
+    rest = [("c", "Ушла в Сбер, там кешбэк."), ("d", "Страховку оформила в Ингосстрахе.")]
     counts = finder.count(sample, unsampled=rest, ner_limit=1)
-    assert calls == ["Перевела накопления в Уралсиб."], "NER reads only the first member"
-    by_name = {c.name: c.stories for c in counts}
-    assert by_name["Сбербанк"] == 2, "listed names count in unsampled texts too"
-    assert by_name["Уралсиб"] == 1, "an NER-only name counts where NER read"
+    assert calls == ["Страховку оформила в Ингосстрахе."], "NER reads only the first member"
+    by_name = {c.name: c for c in counts}
+    assert by_name["Сбербанк"].stories == 2, "listed names count in unsampled texts too"
+    assert by_name["Ингосстрах"].stories == 1, "an NER-only name counts where NER read"
+    assert not by_name["Ингосстрах"].competitor, "an insurer is not a bank's competitor"
 
 
 def test_word_forms() -> None:
     assert {"сбер", "сбера", "сбере", "сбером"} <= word_forms("Сбер")
     assert {"альфа", "альфе", "альфу", "альфой"} <= word_forms("Альфа")
     assert {"ладья", "ладьи", "ладье", "ладью", "ладьей"} <= word_forms("Ладья")
-    assert word_forms("ВТБ") == {"втб"}
+    assert {"втб", "втба", "втбом"} <= word_forms("ВТБ") and {"мтса", "мтсом", "мтсе"} <= word_forms("МТС")
+    assert {"сбербанковский", "сбербанковская", "сбербанковского"} <= word_forms("Сбербанк")
+    assert {"билайновский", "тиньковский"} <= word_forms("Билайн") | word_forms("Тиньков")
     assert word_forms("Авито") == {"авито"}
 
 
@@ -151,12 +157,62 @@ def test_finder_matches_by_the_lemmatiser_form_too(finder: CompanyFinder) -> Non
     assert {m.name for found in finder.find(texts) for m in found} == {"Сбербанк"}
 
 
+# My own sentences (written for these tests, not taken from any data set), with every company each
+# names, in order: handles, hashtags, case forms of abbreviations, adjectives, Latin spellings.
+LABELLED = [
+    ("@sberbank третий день не работает перевод", ["Сбербанк"]),
+    ("Пишу в @tinkoffbank, а отвечает бот", ["Т-Банк"]),
+    ("Связь пропала опять #мтс #билайн", ["МТС", "Билайн"]),
+    ("@ru_mts верните деньги за подписку", ["МТС"]),
+    ("@megafonru когда починят интернет?", ["МегаФон"]),
+    ("У МТСа роуминг дешевле, чем у МегаФона", ["МТС", "МегаФон"]),
+    ("Перешёл с МТСом на другой тариф", ["МТС"]),
+    ("сбербанковский кешбэк смешной", ["Сбербанк"]),
+    ("билайновская симка не ловит в метро", ["Билайн"]),
+    ("тиньковская поддержка отвечает быстрее всех", ["Т-Банк"]),
+    ("Раньше был в Raiffeisen, теперь в Tinkoff", ["Райффайзенбанк", "Т-Банк"]),
+    ("Приложение Sberbank Online удобнее", ["Сбербанк"]),
+    ("Купила телефон Samsung в рассрочку в М.Видео", ["Samsung", "М.Видео"]),
+    ("Xiaomi подарили за открытие вклада", ["Xiaomi"]),
+    ("Перенесла номер в Теле 2, там дешевле", ["Т2"]),
+    ("Кредит брала в Банке Москвы ещё до слияния", ["Банк Москвы"]),
+    ("у Уралсиба ставка по вкладу выше", ["Уралсиб"]),
+    ("Совкомбанк-это лучший банк для пенсионеров", ["Совкомбанк"]),
+    ("в россельхоз банке очередь на час", ["Россельхозбанк"]),
+    ("Сравнивала с Райффайзеном и ВТБ, у вас выгоднее", ["Райффайзенбанк", "ВТБ"]),
+    ("открыла счёт в точке продаж у дома", []),
+    ("альфа-тестирование новой версии прошло", []),
+    ("мои сбережения никто не трогал", []),
+    ("В отделении на Ленина всегда вежливо встречают", []),
+    ("Пятёрочка у дома принимает карту без комиссии", ["Пятёрочка"]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), LABELLED)
+def test_labelled_sentences(finder: CompanyFinder, text: str, expected: list[str]) -> None:
+    assert names(finder, text) == expected
+
+
+def test_competitors_are_of_the_own_industry(finder: CompanyFinder) -> None:
+    members = [member("В Сбере кешбэк выше, а телефон Samsung я купила в Магните, связь МТС", "a")]
+    counts = {c.name: c for c in finder.count(members)}
+    assert counts["Сбербанк"].competitor and counts["Сбербанк"].industry == "bank"
+    assert not any(counts[n].competitor for n in ("Samsung", "Магнит", "МТС"))
+    assert {counts[n].industry for n in ("Samsung", "Магнит", "МТС")} == {"tech", "retail", "telecom"}
+
+
+def test_handle_spellings_get_the_canonical_name(finder: CompanyFinder) -> None:
+    assert [finder.canonical(h) for h in ("Beeline_RUS", "MegaFonHelp", "ru_mts", "sberbank", "Вымпелком")] == [
+        "Билайн", "МегаФон", "МТС", "Сбербанк", "Билайн"]
+    assert finder.canonical("weather_today") is None
+
+
 # -- NER ------------------------------------------------------------------------------------------
 
 
-def test_ner_finds_a_bank_missing_from_the_list(ner_finder: CompanyFinder) -> None:
-    found = ner_finder.find(["Раньше обслуживалась в Уралсибе, там ставка была выше на два процента."])[0]
-    assert [(m.name, m.surface, m.source) for m in found] == [("Уралсиб", "Уралсибе", "ner")]
+def test_ner_finds_an_organisation_missing_from_the_list(ner_finder: CompanyFinder) -> None:
+    found = ner_finder.find(["Раньше работала в Газпром нефти, зарплату переводили в Роснефть."])[0]
+    assert [(m.name, m.source) for m in found] == [("Газпром нефть", "ner"), ("Роснефть", "ner")]
 
 
 def test_ner_keeps_listed_names_and_own_company_apart(ner_finder: CompanyFinder) -> None:
@@ -178,11 +234,16 @@ def test_ner_noise_is_not_a_company(ner_finder: CompanyFinder, text: str) -> Non
 def test_ner_runs_once_per_text(ner_finder: CompanyFinder, monkeypatch: pytest.MonkeyPatch) -> None:
     from scenarios.describe import companies
 
-    calls = []
+    calls: list[str] = []
     real = companies.organisations
-    monkeypatch.setattr(companies, "organisations", lambda text: calls.append(text) or real(text))
+    monkeypatch.setattr(companies, "organisations", lambda texts: calls.extend(texts) or real(texts))
     finder = CompanyFinder(own=OWN)
-    text = "Перевела накопления в Уралсиб."
+    text = "Страховку оформила в Ингосстрахе."
     first, again = finder.find([text, text])
     assert first == again == finder.find([text])[0] and len(calls) == 1
-    assert [m.name for m in first] == ["Уралсиб"]
+    assert [m.name for m in first] == ["Ингосстрах"]
+
+
+def test_ner_names_are_canonical(ner_finder: CompanyFinder) -> None:
+    found = ner_finder.find(["Beeline_RUS второй день не отвечает, а MegaFonHelp ответил сразу"])[0]
+    assert {m.name for m in found} <= {"Билайн", "МегаФон"} and "МегаФон" in {m.name for m in found}

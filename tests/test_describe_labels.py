@@ -14,7 +14,8 @@ import numpy as np
 import pytest
 
 from scenarios.describe._base import Member
-from scenarios.describe.labels import ngrams, render_label, render_term, title_quote, top_terms
+from scenarios.describe.companies import CompanyFinder
+from scenarios.describe.labels import excluded_lemmas, ngrams, render_label, render_term, title_quote, top_terms
 from scenarios.describe.quotes import is_complete
 from scenarios.embedders import create_embedder
 from scenarios.ingest import add_paths
@@ -190,3 +191,82 @@ def test_e5_titles_tell_the_scenario() -> None:
     crashes = title_quote(corpus.groups["app_crashes"], corpus.centroid("app_crashes")).text.lower()
     assert "перезвон" in callback or "позвон" in callback, callback
     assert "приложени" in crashes, crashes
+
+
+# -- what a label never shows, and the forms it shows ---------------------------------------------
+
+
+def story_members(texts: list[str], *, stories: list[str] | None = None) -> list[Member]:
+    """Members of one scenario, one story each unless `stories` says otherwise (zero vectors)."""
+    tokens = lemmatisers.create("pymorphy").lemmatise(texts)
+    ids = stories or [f"s{i}" for i in range(len(texts))]
+    return [Member(f"f{i}", ids[i], None, 0, len(t), t, tuple(tok), np.zeros(4, dtype=np.float32))
+            for i, (t, tok) in enumerate(zip(texts, tokens, strict=True))]
+
+
+def label_of(groups: dict[str, list[Member]], name: str, **kwargs) -> str:
+    return render_label(top_terms(groups, **kwargs)[name], groups[name])
+
+
+@pytest.fixture(scope="module")
+def own_finder() -> CompanyFinder:
+    return CompanyFinder(own="Банк Ладья", ner=False)
+
+
+def test_labels_never_name_the_own_company(corpus: GoldCorpus, own_finder: CompanyFinder) -> None:
+    plain = [label_of(corpus.groups, name) for name in corpus.groups]
+    assert any("ладь" in label.lower() for label in plain), "the demo corpus does name its bank in labels"
+    refuse = excluded_lemmas(own_finder)
+    labels = [label_of(corpus.groups, name, exclude=refuse) for name in corpus.groups]
+    assert not any("ладь" in label.lower() for label in labels), labels
+
+
+def test_labels_have_no_greetings_or_personal_data(own_finder: CompanyFinder) -> None:
+    texts = [f"Здравствуйте! Пишу менеджеру на petrova@sovcombank.ru, Анна Петрова не отвечает про перевод {i}"
+             for i in range(6)] + [f"Добрый день, звоню по номеру +7 912 345-67-8{i}, перевод завис" for i in range(6)]
+    groups = {"a": story_members(texts), "b": story_members(["Приложение вылетает", "Приложение зависает"])}
+    label = label_of(groups, "a", exclude=excluded_lemmas(own_finder)).lower()
+    terms = " ".join(t for t, _ in top_terms(groups, exclude=excluded_lemmas(own_finder))["a"])
+    assert "перевод" in label
+    for word in ("здравств", "добрый", "petrova", "sovcombank", "анна", "петров", "912", "ru"):
+        assert word not in label and word not in terms, (word, label, terms)
+
+
+def test_terms_count_stories_not_repetitions() -> None:
+    chatty = ["Очередь в отделении огромная, очередь, очередь, опять очередь"] * 8
+    many = [f"Карту не привезли вовремя, курьер опоздал на {i} дней" for i in range(2, 7)]
+    members = story_members(chatty + many, stories=["one"] * 8 + [f"s{i}" for i in range(5)])
+    groups = {"a": members, "b": story_members(["Приложение вылетает", "Приложение зависает"])}
+    assert "курьер" in [t for term, _ in top_terms(groups)["a"][:2] for t in term.split()]
+
+
+@pytest.mark.parametrize(("texts", "term"), [
+    (["Жду доставку карты уже месяц", "Про доставку карты никто не знает", "Доставку карты перенесли"],
+     "доставка карта"),
+    (["Оформила зарплатную карту", "Дали зарплатную карту на заводе", "Зарплатную карту сделали"],
+     "зарплатный карта"),
+    (["Стою в длинной очереди", "В длинной очереди час", "Опять в длинной очереди"], "длинный очередь"),
+])
+def test_noun_phrases_render_in_the_nominative(texts: list[str], term: str) -> None:
+    from scenarios.lang.ru.lemmatizer import morph_analyzer
+
+    rendered = render_term(term, story_members(texts))
+    words = rendered.split()
+    assert len(words) == 2 and rendered == rendered.lower(), rendered
+    assert "nomn" in morph_analyzer().parse(words[0])[0].tag, rendered
+    assert render_term(term, list(reversed(story_members(texts)))) == rendered
+
+
+def test_phrases_with_a_verb_stay_as_clients_said_them() -> None:
+    members = story_members(["Мне так и не перезвонили", "Обещали, но не перезвонили", "Не перезвонили ни разу"])
+    assert render_term("не_перезвонить", members) == "не перезвонили"
+
+
+def test_label_terms_naming_a_company_show_its_canonical_name(own_finder: CompanyFinder) -> None:
+    texts = ["Ушла в Т-банк, там проще", "В Т-банке одобрили сразу", "Подруга хвалит Т-банк",
+             "У Т-банка поддержка отвечает", "Сын открыл вклад в Т-банке"]
+    groups = {"a": story_members(texts), "b": story_members(["Приложение вылетает", "Приложение зависает"])}
+    terms = top_terms(groups, exclude=excluded_lemmas(own_finder))
+    label = render_label(terms["a"], groups["a"], finder=own_finder)
+    assert "Т-Банк" in label.split(" · ") and "Т-банке" not in label, label
+    assert "банк" not in [t for term, _ in terms["a"] for t in term.split()], "a bank's clients all say «банк»"

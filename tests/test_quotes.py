@@ -125,3 +125,90 @@ def test_e5_quotes_are_verbatim_deterministic_and_diverse() -> None:
         mmr.append(mean_pairwise_cosine(quotes))
         central.append(mean_pairwise_cosine([members[i] for i in order[:len(quotes)]]))
     assert np.mean(mmr) < np.mean(central)
+
+
+# -- the describe stage: quotes of every pass, pins, tone, options ---------------------------------
+
+
+@pytest.fixture(scope="module")
+def described_demo(tmp_path_factory: pytest.TempPathFactory):
+    """The demo corpus through every stage on the hashing embedder (a copy per module)."""
+    from scenarios.config import Config
+    from scenarios.pipeline import run
+    from scenarios.store import Store
+
+    from .conftest import CORPUS
+
+    path = tmp_path_factory.mktemp("describe") / "demo.db"
+    config = Config(sections={"embedder": {"name": "hashing"}, "companies": {"own": "Банк Ладья"}})
+    with Store(path) as store:
+        run(store, config, [CORPUS / "stories"])
+    return path, config
+
+
+def test_pins_of_any_pass_are_quoted_and_lost_pins_are_reported(described_demo) -> None:
+    from scenarios.curate import pin_quote
+    from scenarios.describe.stage import describe
+    from scenarios.embedders import create_embedder
+    from scenarios.pipeline import describe_options
+    from scenarios.store import Store
+
+    path, config = described_demo
+    with Store(path) as store:
+        run_id = store.query("SELECT max(id) AS id FROM runs")[0]["id"]
+        joined = store.query(
+            "SELECT m.scenario_id, f.id FROM memberships m JOIN fragments f ON f.hash = m.hash "
+            "WHERE m.run_id = ? AND m.pass != 'core' AND m.scenario_id IS NOT NULL ORDER BY f.id LIMIT 1", (run_id,))
+        assert joined, "the demo run has members that joined after the first pass"
+        scenario, fragment = joined[0]["scenario_id"], joined[0]["id"]
+        other = store.query("SELECT id FROM scenarios WHERE run_id = ? AND id != ? ORDER BY id LIMIT 1",
+                            (run_id, scenario))[0]["id"]
+        pin_quote(store, scenario, fragment)
+        pin_quote(store, other, fragment)  # a fragment of another scenario cannot be its quote
+        report = describe(store, create_embedder("hashing"), options=describe_options(config))
+        quoted = store.query("SELECT fragment_id, pinned, rank FROM quotes WHERE run_id = ? AND scenario_id = ?",
+                             (run_id, scenario))
+        assert quoted[0]["fragment_id"] == fragment and quoted[0]["pinned"] == 1
+        assert any(fragment in note and other in note and "закреп" in note.lower() for note in report.notes)
+        rows = store.query("SELECT praise, complaint FROM scenarios WHERE run_id = ?", (run_id,))
+        assert all(0 <= r["praise"] <= 1 and 0 <= r["complaint"] <= 1 and r["praise"] + r["complaint"] <= 1
+                   for r in rows)
+        assert any(r["complaint"] > 0 for r in rows) and any(r["praise"] > 0 for r in rows)
+        counts = [r["n"] for r in store.query("SELECT count(*) AS n FROM quotes WHERE run_id = ? GROUP BY scenario_id",
+                                              (run_id,))]
+        assert all(3 <= n <= 7 for n in counts)
+
+
+def test_unknown_describe_keys_are_refused_with_the_section_named() -> None:
+    from scenarios.config import Config
+    from scenarios.errors import ConfigError
+    from scenarios.pipeline import describe_options
+
+    with pytest.raises(ConfigError, match=r"\[describe\].*qoutes"):
+        describe_options(Config({"describe": {"qoutes": 5}}))
+    with pytest.raises(ConfigError, match=r"\[companies\].*alias"):
+        describe_options(Config({"companies": {"alias": {"Сбер": ["Сбер"]}}}))
+    options = describe_options(Config({"describe": {"domain": "bank", "cue_weight": 2, "sample": 0}}))
+    assert options.cue_weight == 2.0 and options.sample is None and options.domain == "bank"
+
+
+def test_quotes_against_the_scenarios_tone_lose() -> None:
+    from scenarios.describe.quotes import tone_penalties
+
+    members = [member(f"f{i}", f"s{i}", "текст", [1, i / 10, 0]) for i in range(5)]
+    assert tone_penalties(members, [-1, -2, -1, 0, 1]) == {"f4": 1.0}
+    assert tone_penalties(members, [-1, 1, 0, 0, 0]) == {}
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    ("«Уже неделю жду карту».", "Уже неделю жду карту"),
+    ('"Жду неделю"', "Жду неделю"),
+    ("Он сказал «ждите» и ушёл.", "Он сказал „ждите“ и ушёл."),
+    ("«Ждите», — сказали, «перезвоним»", "„Ждите“, — сказали, „перезвоним“"),
+    ("Просто текст без кавычек.", "Просто текст без кавычек."),
+])
+def test_display_text_never_doubles_guillemets(text: str, shown: str) -> None:
+    from scenarios.describe.quotes import display_text
+
+    assert display_text(text) == shown
+    assert "««" not in f"«{display_text(text)}»" and "»»" not in f"«{display_text(text)}»"

@@ -1,4 +1,7 @@
-"""Describers: label, quotes, kind and company mentions of a scenario, and the describe stage."""
+"""Describers: label, quotes, kind, tone and company mentions of a scenario, and the describe stage.
+
+The configured kinds with their Russian titles: :func:`scenarios.describe.kinds.kind_titles`.
+"""
 
 from ._base import Member
 

@@ -21,15 +21,22 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from functools import cache
 from itertools import combinations
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..lang.ru.labels import GREETINGS, NOT_IN_LABELS
 from ..lang.ru.stop_words import NEGATIONS
 from ..lemmatise import Token
+from ..lemmatise.stage import fold
 from ._base import Member
 from .quotes import DECIMALS, is_complete, length_penalty, relevance, spread
+
+if TYPE_CHECKING:
+    from .companies import CompanyFinder
 
 Term = tuple[str, ...]
 
@@ -58,17 +65,18 @@ def term_key(token: Token) -> str:
     return f"не_{token.lemma}" if token.negated else token.lemma
 
 
-def clauses(tokens: Sequence[Token]) -> Iterator[list[int]]:
+def clauses(tokens: Sequence[Token], skip: Collection[int] = ()) -> Iterator[list[int]]:
     """Indices of content tokens, in runs that n-grams may span.
 
     A run ends at punctuation (a sentence or clause end) and where more than `MAX_GAP` stop words
     stand between two content words; the silent `не` of a negated word is not counted as a gap.
     Numbers written in digits count like stop words: "списали 750 рублей" still pairs its words.
+    Tokens in `skip` (masked personal data) end a run like punctuation.
     """
     run: list[int] = []
     gap = 0
     for i, token in enumerate(tokens):
-        if not token.is_word and token.pos != "NUM":
+        if i in skip or (not token.is_word and token.pos != "NUM"):
             if run:
                 yield run
             run, gap = [], 0
@@ -85,10 +93,11 @@ def clauses(tokens: Sequence[Token]) -> Iterator[list[int]]:
         yield run
 
 
-def ngrams(tokens: Sequence[Token], ngram_range: tuple[int, int] = (1, 3)) -> Iterator[tuple[Term, int, int]]:
+def ngrams(tokens: Sequence[Token], ngram_range: tuple[int, int] = (1, 3),
+           skip: Collection[int] = ()) -> Iterator[tuple[Term, int, int]]:
     """Every run of n content lemmas in a clause, with the indices of its first and last token."""
     low, high = ngram_range
-    for run in clauses(tokens):
+    for run in clauses(tokens, skip):
         keys = [term_key(tokens[i]) for i in run]
         for n in range(low, high + 1):
             for j in range(len(run) - n + 1):
@@ -104,6 +113,7 @@ def top_terms(
     idf_power: float = IDF_POWER,
     prefer_longer: float = PREFER_LONGER,
     background: Sequence[Member] = (),
+    exclude: Callable[[str], bool] | None = None,
 ) -> dict[str, list[tuple[str, float]]]:
     """The most distinctive terms of each group, as `(lemmas joined by spaces, score)`.
 
@@ -118,7 +128,12 @@ def top_terms(
     Terms are taken best first, but a term gives way to a longer one containing it that scores at
     least `prefer_longer` of it; terms inside a taken term, or containing one, are dropped. The
     list keeps that order, so scores need not decrease.
+
+    Never in a term: a greeting, a lemma `exclude` refuses (the own company's name, see
+    :func:`excluded_lemmas`), or a word of masked personal data (e-mails, phones, card numbers,
+    person names: :func:`masked_tokens`).
     """
+    refuse = exclude or excluded_lemmas(None)
     counts: dict[str, Counter[Term]] = {}
     orders: Counter[Term] = Counter()
     for name, members in groups.items():
@@ -137,7 +152,7 @@ def top_terms(
         scores = {
             term: n / stories * math.log(1 + mean_words / total[term]) ** idf_power
             for term, n in counter.items()
-            if n >= min(min_stories, stories)
+            if n >= min(min_stories, stories) and not any(refuse(w) for w in term)
         }
         result[name] = [(spelled[t], round(scores[t], 6)) for t in _select(scores, top, prefer_longer)]
     return result
@@ -152,7 +167,7 @@ def _story_counts(members: Sequence[Member], ngram_range: tuple[int, int], order
     """How many distinct stories use each term; `orders` counts each word order seen."""
     seen: dict[Term, set[str]] = defaultdict(set)
     for member in members:
-        for gram, _, _ in ngrams(member.tokens, ngram_range):
+        for gram, _, _ in ngrams(member.tokens, ngram_range, masked_tokens(member)):
             seen[_key(gram)].add(member.story_id)
             orders[gram] += 1
     return Counter({term: len(stories) for term, stories in seen.items()})
@@ -187,45 +202,201 @@ def _parts(term: Term) -> set[Term]:
 # -- rendering ------------------------------------------------------------------------------------
 
 
-def render_term(term: str, members: Sequence[Member]) -> str:
-    """A term as clients most often said it, e.g. `не_перезвонить` -> "не перезвонили".
+def render_term(term: str, members: Sequence[Member], casing: Mapping[str, str] | None = None) -> str:
+    """A term in its dictionary or most natural form, e.g. `доставка карта` -> "доставка карты".
 
-    The surface runs from the first to the last matching token, with the stop words between
-    ("обещали мне перезвонить") and a negation before a negated first word ("никто не" keeps
-    "не"). Ties go to the shorter, then alphabetically first form; a term nobody said (not
-    mined from these members) comes back as its lemmas.
+    The most frequent occurrence is taken (ties: the shorter, then alphabetically first), running
+    from the first to the last matching token with the stop words between ("обещали мне
+    перезвонить") and a negation before a negated first word. A phrase with a verb stays as
+    clients said it ("не перезвонили", "приложение вылетает"); a noun phrase has its head put in
+    the nominative, adjectives agreeing ("зарплатную карту" -> "зарплатная карта"), the words after
+    the head kept ("доставку карты" -> "доставка карты"). Proper names keep their capitals. A term
+    nobody said (not mined from these members) comes back as its lemmas.
     """
-    key = _key(term.split())
-    casing = _name_forms(members)
-    forms: Counter[str] = Counter()
+    return render_terms([term], members, casing)[term]
+
+
+def render_terms(terms: Sequence[str], members: Sequence[Member],
+                 casing: Mapping[str, str] | None = None) -> dict[str, str]:
+    """:func:`render_term` of several terms in one pass over the members."""
+    casing = _name_forms(members) if casing is None else casing
+    wanted = {_key(t.split()): t for t in terms}
+    lengths = sorted({len(k) for k in wanted})
+    forms: dict[str, Counter[str]] = {t: Counter() for t in terms}
     for member in members:
-        for gram, first, last in ngrams(member.tokens, (len(key), len(key))):
-            if _key(gram) == key:
-                start = _surface_start(member.tokens, first)
-                forms[_cased(member.text[start:member.tokens[last].end], casing)] += 1
-    if not forms:
-        return term.replace("_", " ")
+        skip = masked_tokens(member)
+        for n in lengths:
+            for gram, first, last in ngrams(member.tokens, (n, n), skip):
+                term = wanted.get(_key(gram))
+                if term is not None:
+                    forms[term][_dictionary_form(member, _surface_start(member.tokens, first), last, casing)] += 1
+    return {t: _most_said(f) if f else t.replace("_", " ") for t, f in forms.items()}
+
+
+def _most_said(forms: Counter[str]) -> str:
+    """The most frequent form; ties to the shorter, then alphabetically first."""
     return min(forms, key=lambda f: (-forms[f], len(f), f))
 
 
-def render_label(terms: Sequence[tuple[str, float]], members: Sequence[Member], max_terms: int = 3) -> str:
+def _dictionary_form(member: Member, first: int, last: int, casing: Mapping[str, str]) -> str:
+    """The words of tokens `first..last`, a noun phrase's head and its adjectives in the nominative."""
+    tokens = member.tokens[first:last + 1]
+    words = [_cased(member.text[t.start:t.end], casing) for t in tokens]
+    content = [i for i, t in enumerate(tokens) if t.is_word and not t.is_stop]
+    if not any(tokens[i].pos in ("VERB", "AUX") or tokens[i].negated for i in content):
+        nouns = [i for i in content if tokens[i].pos in ("NOUN", "PROPN")]
+        subject = next((i for i in nouns if _is_nominative(words[i])), None)
+        if subject is not None and tokens[0].pos == "ADP" and any(i < subject for i in nouns):
+            # "После обновления приложение" -> "приложение после обновления": the subject first.
+            return " ".join([*words[subject:], *words[:subject]])
+        if subject is None and nouns and not any(tokens[i].pos == "NUM" for i in content if i < nouns[0]):
+            head = nouns[0]
+            number = _number(words[head])
+            words[head] = _inflect(words[head], frozenset({"nomn", number}))
+            gender = _gender(words[head]) if number == "sing" else None
+            for i in content:
+                if i < head and tokens[i].pos in ("ADJ", "DET"):
+                    words[i] = _inflect(words[i], frozenset({"nomn", gender or "plur"}))
+        first = next(i for i, t in enumerate(tokens) if t.is_word and not t.is_stop)
+        tokens, words = tokens[first:], words[first:]  # a preposition before a nominative reads wrong
+    out = ""
+    for i, (token, word) in enumerate(zip(tokens, words, strict=True)):
+        if i:
+            gap = member.text[tokens[i - 1].end:token.start]
+            out += gap if gap.strip(" -") == "" else " "
+        out += word
+    return out
+
+
+@cache
+def _parse(word: str):  # type: ignore[no-untyped-def]
+    from ..lang.ru.lemmatizer import morph_analyzer
+
+    parses = morph_analyzer().parse(word)
+    return parses[0] if parses else None
+
+
+def _is_nominative(word: str) -> bool:
+    parse = _parse(word.lower())
+    return parse is not None and "nomn" in parse.tag
+
+
+def _number(word: str) -> str:
+    parse = _parse(word.lower())
+    return "plur" if parse is not None and "plur" in parse.tag and "Sgtm" not in parse.tag else "sing"
+
+
+def _gender(word: str) -> str | None:
+    parse = _parse(word.lower())
+    return str(parse.tag.gender) if parse is not None and parse.tag.gender else None
+
+
+def _inflect(word: str, grammemes: frozenset[str]) -> str:
+    """`word` in the form with `grammemes`, its case pattern kept; unchanged when pymorphy3 cannot."""
+    parse = _parse(word.lower())
+    form = parse.inflect(set(grammemes)) if parse is not None else None
+    if form is None:
+        return word
+    new = form.word
+    return new.capitalize() if word[:1].isupper() and not word.isupper() else (new.upper() if word.isupper() and
+                                                                                  len(word) > 1 else new)
+
+
+def masked_tokens(member: Member) -> frozenset[int]:
+    """Tokens a label never shows: inside an e-mail, phone, card or account number, or a person name.
+
+    The patterns are the digest's own (:mod:`scenarios.digest.redact`), so a label never shows what
+    a quote would mask; a name is a capitalised word whose first pymorphy3 reading is a first name,
+    surname or patronymic. Kept per fragment: mining and rendering ask for every member many times.
+    """
+    key = (member.fragment_id, member.text)
+    found = _MASKED.get(key)
+    if found is None:
+        found = _masked(member)
+        if len(_MASKED) > 200_000:
+            _MASKED.clear()
+        _MASKED[key] = found
+    return found
+
+
+_MASKED: dict[tuple[str, str], frozenset[int]] = {}
+_MAYBE_PATTERN = re.compile(r"[@\d]")
+
+
+def _masked(member: Member) -> frozenset[int]:
+    from ..digest.redact import PATTERNS
+
+    text = member.text
+    spans = ([(m.start(), m.end()) for _, pattern in PATTERNS for m in pattern.finditer(text)]
+             if _MAYBE_PATTERN.search(text) else [])
+    out = set()
+    for i, token in enumerate(member.tokens):
+        if text[token.start:token.start + 1].isupper() and _is_name(text[token.start:token.end]):
+            out.add(i)
+        elif spans and any(a < token.end and token.start < b for a, b in spans):
+            out.add(i)
+    return frozenset(out)
+
+
+@cache
+def _is_name(word: str) -> bool:
+    if len(word) < 2 or not word[:1].isupper() or word.isupper():
+        return False
+    parse = _parse(word)
+    return parse is not None and bool({"Name", "Surn", "Patr"} & set(map(str, parse.tag.grammemes)))
+
+
+def excluded_lemmas(finder: CompanyFinder | None) -> Callable[[str], bool]:
+    """What a label term never contains: a greeting, a date word, or (with `finder`) the own company's name.
+
+    Checked by lemma, so no case form of the name needs listing: the finder knows "Ладья" in
+    every case, and the lemmatiser gives "ладья" for "в Ладье".
+    """
+    generic = finder.domain.label_stop_words if finder is not None else frozenset()
+
+    def refuse(lemma: str) -> bool:
+        word = lemma[3:] if lemma.startswith("не_") else lemma
+        if fold(word) in NOT_IN_LABELS or fold(word) in generic:
+            return True
+        return finder is not None and any(m.own for m in finder.find_listed(word))
+    return refuse
+
+
+def render_label(terms: Sequence[tuple[str, float]], members: Sequence[Member], max_terms: int = 3,
+                 finder: CompanyFinder | None = None) -> str:
     """Up to `max_terms` rendered terms joined by " · ", first letter capitalised.
 
     A term sharing a word with an already shown one is skipped: "приложение вылетает ·
-    приложение" repeats itself and tells nothing more. No terms give an empty label.
+    приложение" repeats itself and tells nothing more. With `finder`, a term that is a listed
+    company shows its canonical name ("в Т-банке" -> "Т-Банк"). No terms give an empty label.
     """
-    shown: list[str] = []
     used: set[str] = set()
+    picked: list[str] = []
     for term, _ in terms:
         words = {_fold(w) for w in term.split()}
         if used & words:
             continue
-        shown.append(render_term(term, members))
+        picked.append(term)
         used |= words
-        if len(shown) >= max_terms:
+        if len(picked) >= max_terms:
             break
-    label = " · ".join(shown)
+    rendered = render_terms(picked, members) if picked else {}
+    label = " · ".join(_canonical(rendered[term], finder) for term in picked)
     return label[:1].upper() + label[1:]
+
+
+def _canonical(phrase: str, finder: CompanyFinder | None) -> str:
+    """The canonical name when `phrase` is just a listed company (a preposition aside)."""
+    if finder is None:
+        return phrase
+    found = finder.find_aliases([phrase])[0]
+    if len(found) == 1 and not phrase[found[0].end:].strip() and _WORDS.findall(phrase[:found[0].start]) in (
+            [], *([w] for w in ("в", "у", "во", "с", "из", "от", "к", "на"))):
+        return found[0].name
+    return phrase
+
+
+_WORDS = re.compile(r"\w+")
 
 
 def title_quote(members: Sequence[Member], centroid: np.ndarray) -> Member:
@@ -235,7 +406,8 @@ def title_quote(members: Sequence[Member], centroid: np.ndarray) -> Member:
     closeness so the trade-offs hold for any embedder. A title should be one complete sentence of
     `TITLE_CHARS` characters: each sentence beyond the first costs `EXTRA_SENTENCE`, and a length
     outside `TITLE_CHARS` or a cut sentence costs so much that such a quote is taken only when no
-    member fits. Ties go to the smaller fragment id.
+    member fits; so does a greeting («Добрый. У меня две претензии»), which names nothing. Ties go
+    to the smaller fragment id.
     """
     if not members:
         raise ValueError("a scenario without members has no title quote")
@@ -245,6 +417,7 @@ def title_quote(members: Sequence[Member], centroid: np.ndarray) -> Member:
     penalty = [
         UNFIT * (bool(length_penalty(m.text, TITLE_CHARS)) + (not is_complete(m.text)))
         + EXTRA_SENTENCE * (_sentences(m.text) - 1)
+        + UNFIT * any(fold(t.lemma) in GREETINGS for t in m.tokens[:3])
         for m in pool
     ]
     return pool[int(np.argmax(np.round(z - np.array(penalty), DECIMALS)))]
@@ -255,7 +428,7 @@ def _sentences(text: str) -> int:
 
 
 def _surface_start(tokens: Sequence[Token], first: int) -> int:
-    """Where the surface of a term starting at token `first` begins.
+    """The index of the token where the surface of a term starting at token `first` begins.
 
     At its `не` when negated, and at a preposition right before it ("в соседнем доме", "после
     обновления"): the phrase reads as clients said it, not as a bare case form.
@@ -270,7 +443,7 @@ def _surface_start(tokens: Sequence[Token], first: int) -> int:
                 break
     if i > 0 and tokens[i - 1].pos == "ADP":
         i -= 1
-    return tokens[i].start
+    return i
 
 
 def _name_forms(members: Sequence[Member]) -> dict[str, str]:

@@ -13,7 +13,7 @@ comparison, so shuffling the members never changes the quotes.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -29,9 +29,12 @@ LENGTH_PENALTY = 1.0
 INCOMPLETE_PENALTY = 1.0
 #: Scores are compared at this many decimals, so float noise never decides a tie.
 DECIMALS = 6
+#: Lost by a quote whose tone goes against its scenario's (see `tone_penalties`).
+TONE_PENALTY = 1.0
 
 _TRAILING = re.compile(r"[\s\"'»”)\]\u2600-\u27bf\U0001f000-\U0001faff\ufe0f]+$")
 _CUT_END = re.compile(r"[,;:\-–—(«\"]$")
+_ENCLOSED = re.compile(r"([«\"“„])(.+?)[»\"”“]([.!?…]?)", re.DOTALL)
 
 
 def is_complete(text: str) -> bool:
@@ -78,6 +81,7 @@ def choose_quotes(
     max_k: int = 7,
     diversity: float = 0.3,
     pinned: Iterable[str] = (),
+    penalties: Mapping[str, float] | None = None,
 ) -> list[Member]:
     """Pick `k` quotes (kept within `min_k`..`max_k`) by MMR, pinned fragment ids first.
 
@@ -89,6 +93,8 @@ def choose_quotes(
     `min_k` quotes, further quotes may come from stories already quoted. Texts already quoted
     (the same words in another story) are skipped. Pinned ids that are not among `members` are
     ignored: a pin outlives re-clustering, the fragment may have moved to another scenario.
+    `penalties` (fragment id -> standard deviations) lowers members that do not fit, e.g. praise
+    in a scenario of complaints (see :func:`tone_penalties`).
 
     Returns the chosen members: pinned ones in their pinned order, then in order of choice.
     """
@@ -98,7 +104,9 @@ def choose_quotes(
     want = min(max(k, min_k), max_k, len(pool))
     vectors = _unit(np.stack([m.vector for m in pool]).astype(np.float64))
     closeness = relevance(pool, centroid)
-    gain = (1 - diversity) * closeness - spread(closeness) * np.array([quality_penalty(m) for m in pool])
+    extra = penalties or {}
+    gain = (1 - diversity) * closeness - spread(closeness) * np.array(
+        [quality_penalty(m) + extra.get(m.fragment_id, 0.0) for m in pool])
     index = {m.fragment_id: i for i, m in enumerate(pool)}
     chosen = list(dict.fromkeys(index[f] for f in pinned if f in index))[:max_k]
     for one_per_story in (True, False):
@@ -109,6 +117,38 @@ def choose_quotes(
                 break
             chosen.append(best)
     return [pool[i] for i in chosen]
+
+
+def tone_penalties(members: Sequence[Member], scores: Sequence[float],
+                   penalty: float = TONE_PENALTY) -> dict[str, float]:
+    """Members whose tone goes against the scenario's: praise where most toned members complain.
+
+    `scores` are the members' tone scores (> 0 praise, < 0 complaint). When one side has at least
+    twice the members of the other, members of the other side lose `penalty` standard deviations:
+    an operator's praise is not quoted under a scenario of unanswered calls.
+    """
+    praise = sum(s > 0 for s in scores)
+    complaint = sum(s < 0 for s in scores)
+    if praise >= 2 * max(complaint, 1):
+        return {m.fragment_id: penalty for m, s in zip(members, scores, strict=True) if s < 0}
+    if complaint >= 2 * max(praise, 1):
+        return {m.fragment_id: penalty for m, s in zip(members, scores, strict=True) if s > 0}
+    return {}
+
+
+def display_text(text: str) -> str:
+    """A quote as a page shows it inside its own «…»: without the client's enclosing quotation marks.
+
+    A fragment that is itself a quotation («Уже неделю жду…». or "Жду неделю") would read
+    ««Уже неделю жду…».» inside the page's guillemets: its enclosing marks go, and guillemets
+    inside become the nested „…“ of Russian typography. The stored quote stays verbatim; this is
+    only how it is displayed.
+    """
+    stripped = text.strip()
+    match = _ENCLOSED.fullmatch(stripped)
+    if match and not re.search(r"[«»\"“”„]", match.group(2)):
+        return match.group(2).strip()
+    return stripped.replace("«", "„").replace("»", "“")
 
 
 def _next(
