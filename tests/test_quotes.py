@@ -147,19 +147,31 @@ def described_demo(tmp_path_factory: pytest.TempPathFactory):
 
 
 def test_pins_of_any_pass_are_quoted_and_lost_pins_are_reported(described_demo) -> None:
+    from scenarios.assign import assign
     from scenarios.curate import pin_quote
     from scenarios.describe.stage import describe
+    from scenarios.embed import embed
     from scenarios.embedders import create_embedder
+    from scenarios.ingest import add_text
+    from scenarios.lemmatise import lemmatisers
+    from scenarios.lemmatise.stage import lemmatise
     from scenarios.pipeline import describe_options
     from scenarios.store import Store
 
     path, config = described_demo
     with Store(path) as store:
         run_id = store.query("SELECT max(id) AS id FROM runs")[0]["id"]
+        # A story added after the run joins a scenario through `assign` (pass "new").
+        core = store.query("SELECT f.text FROM memberships m JOIN fragments f ON f.hash = m.hash "
+                           "WHERE m.run_id = ? AND m.pass = 'core' ORDER BY m.score DESC LIMIT 1", (run_id,))[0]
+        add_text(store, f"{core['text']} Так и написала в отзыве.", channel="review", date="2026-11-25")
+        lemmatise(store, lemmatisers.create("pymorphy"))
+        embed(store, create_embedder("hashing"))
+        assert assign(store).assigned == 1
         joined = store.query(
             "SELECT m.scenario_id, f.id FROM memberships m JOIN fragments f ON f.hash = m.hash "
             "WHERE m.run_id = ? AND m.pass != 'core' AND m.scenario_id IS NOT NULL ORDER BY f.id LIMIT 1", (run_id,))
-        assert joined, "the demo run has members that joined after the first pass"
+        assert joined, "the new story joined a scenario after the run"
         scenario, fragment = joined[0]["scenario_id"], joined[0]["id"]
         other = store.query("SELECT id FROM scenarios WHERE run_id = ? AND id != ? ORDER BY id LIMIT 1",
                             (run_id, scenario))[0]["id"]
