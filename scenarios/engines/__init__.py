@@ -9,6 +9,7 @@ vectors; they never open the store, so resume (pending = hashes without a vector
     engine = "dask"               # or "ray", or "local" (the default)
     address = "tcp://10.0.0.5:8786"   # a running scheduler; without it a local cluster is started
     workers = 2                   # local cluster only: worker processes (default: all cores)
+    timeout = 30                  # dask: seconds to wait for the scheduler
 
 A user's engine registers under the entry-point group `scenarios.engines`.
 """
@@ -32,22 +33,20 @@ engines.register_lazy("ray", "scenarios.engines._ray:RayEngine")
 
 
 def configured_engine(config: Config, name: str | None = None, **overrides: Any) -> Engine:
-    """The engine from `[embed]` (`engine`, `address`, `workers`), with CLI flags over it.
+    """The engine from `[embed]` (`engine` and its parameters), with CLI flags over it.
 
     A CLI `name` other than the configured one drops the configured parameters; `None` overrides
-    are ignored.
+    are ignored. Unknown parameters are refused by the engine's constructor.
     """
     section = dict(config.section("embed"))
     configured = str(section.pop("engine", DEFAULT_ENGINE))
-    unknown = set(section) - {"address", "workers", "window"}
-    if unknown:
-        raise ConfigError(f"Неизвестные параметры в [embed]: {', '.join(sorted(unknown))}.")
-    if name and name != configured:
-        section = {}
-    params = {**section, **{k: v for k, v in overrides.items() if v is not None}}
+    given = {k: v for k, v in overrides.items() if v is not None}
     chosen = name or configured
     if chosen == "local":
-        params = {}  # address and workers mean nothing on one process
+        if given:
+            raise ConfigError(f"{', '.join('--' + k for k in given)}: только вместе с --engine dask или ray.")
+        return LocalEngine()
+    params = {**(section if chosen == configured else {}), **given}
     return engines.create(chosen, **params)
 
 

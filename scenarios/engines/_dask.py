@@ -27,7 +27,8 @@ class DaskEngine(Engine):
 
     name = "dask"
 
-    def __init__(self, address: str | None = None, workers: int | None = None, window: int = 2) -> None:
+    def __init__(self, address: str | None = None, workers: int | None = None, window: int = 2,
+                 timeout: float = 30) -> None:
         try:
             import distributed  # noqa: F401
         except ImportError:
@@ -35,6 +36,7 @@ class DaskEngine(Engine):
         self.address = address
         self.requested = workers
         self.window = window
+        self.timeout = timeout
         self._client: Any = None
         self._cluster: Any = None
 
@@ -45,12 +47,12 @@ class DaskEngine(Engine):
 
         if self.address:
             try:
-                self._client = Client(self.address, timeout="30s")
+                self._client = Client(self.address, timeout=f"{self.timeout}s")
             except (OSError, TimeoutError) as exc:
                 raise ScenariosError(f"Не удалось подключиться к планировщику Dask {self.address}: {exc}") from None
         else:
             self._cluster = LocalCluster(n_workers=self.requested or available_cores(), threads_per_worker=1,
-                                         processes=True, dashboard_address=None, silence_logs=logging.ERROR)
+                                         processes=True, dashboard_address=":0", silence_logs=logging.ERROR)
             self._client = Client(self._cluster)
         if not self._client.nthreads():
             self._client.wait_for_workers(1, timeout=60)
