@@ -389,8 +389,9 @@ class Settings:
     busy: int = 0
 
 
-def run_step(name: str, size: Size, settings: Settings) -> dict[str, Any]:
-    """Run one step in a fresh process; print its line as soon as it is done."""
+def run_step(name: str, size: Size, settings: Settings, shown: str | None = None) -> dict[str, Any]:
+    """Run one step in a fresh process; print its line (as `shown`) as soon as it is done."""
+    shown = shown or name
     work = settings.work
     command = [sys.executable, __file__, "_stage", name, "--db", str(work / f"{size.label}.db"),
                "--csv", str(work / f"{size.label}.csv"), "--html", str(work / f"{size.label}.html"),
@@ -403,12 +404,12 @@ def run_step(name: str, size: Size, settings: Settings) -> dict[str, Any]:
         tail = f"stopped at --timeout {settings.timeout:g} s"
     if tail:
         result: dict[str, Any] = {"error": tail, "wall": time.perf_counter() - wall}
-        print(f"  [{size.label}] {name:<10} FAILED after {result['wall']:.0f} s: {tail}", flush=True)
+        print(f"  [{size.label}] {shown:<10} FAILED after {result['wall']:.0f} s: {tail}", flush=True)
         return result
     result = json.loads(done.stdout.strip().splitlines()[-1])
     info = ", ".join(f"{k} {v}" for k, v in result["info"].items())
     load = f", model load {result['load']:.1f} s" if result["load"] >= 0.05 else ""
-    print(f"  [{size.label}] {name:<10} {result['seconds']:8.1f} s {result['MB']:7.0f} MB{load}  ({info})",
+    print(f"  [{size.label}] {shown:<10} {result['seconds']:8.1f} s {result['MB']:7.0f} MB{load}  ({info})",
           flush=True)
     return result
 
@@ -425,7 +426,7 @@ def run_size(size: Size, settings: Settings, bertopic: bool) -> None:
             with busy_processes(settings.busy if busy else 0):
                 for side in ("ours", "bertopic"):
                     before = os.getloadavg()[0]
-                    step = run_step(side, size, settings)
+                    step = run_step(side, size, settings, side + mode)
                     step["load avg"] = f"{before:.1f}→{os.getloadavg()[0]:.1f}"
                     size.steps[side + mode] = step
 
