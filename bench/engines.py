@@ -8,8 +8,10 @@ sample over the length order, so short and long fragments both count) go through
 - `ray`: Ray started with 1 or 2 CPUs, one actor per CPU (skipped when ray is not installed).
 
 `start s` is the cluster's start-up (and the connection), `embed s` the stage's own time,
-`peak MB` the largest sum of resident memory over the process and its children (sampled every
-0.2 s), `same vectors` whether every vector equals the first configuration's bit for bit. The
+`tokens/CPU-s` the tokens per CPU-second spent by the process and its workers (what the
+engine costs, less sensitive to other jobs on the machine than wall time), `peak MB` the
+largest sum of resident memory over the process and its children (sampled every 0.2 s),
+`same vectors` whether every vector equals the first configuration's bit for bit. The
 machine's load (`uptime`) is printed before and after: on shared cores the figures are noisy.
 
     .venv/bin/python bench/engines.py                       # e5, 600 fragments
@@ -53,17 +55,38 @@ def prepare(db: Path, data: Path, limit: int) -> int:
         return len(keep)
 
 
-def tree_rss_mb() -> float:
+def _tree() -> list[Any]:
     import psutil
 
     me = psutil.Process()
+    return [me, *me.children(recursive=True)]
+
+
+def tree_rss_mb() -> float:
+    """Resident memory of this process and all its children, in MB."""
+    import psutil
+
     total = 0
-    for process in [me, *me.children(recursive=True)]:
+    for process in _tree():
         try:
             total += process.memory_info().rss
         except psutil.Error:
             pass
     return total / 2**20
+
+
+def tree_cpu_seconds() -> float:
+    """User + system CPU seconds of this process and its live children (a cluster's workers)."""
+    import psutil
+
+    total = 0.0
+    for process in _tree():
+        try:
+            times = process.cpu_times()
+            total += times.user + times.system
+        except psutil.Error:
+            pass
+    return total
 
 
 class PeakSampler(threading.Thread):
@@ -102,11 +125,13 @@ def child(engine_name: str, workers: int, spec: str, db: Path, out: Path) -> Non
         start = time.perf_counter()
         slots = engine.workers  # connects: starts the local cluster
         started = time.perf_counter() - start
+        cpu = tree_cpu_seconds()
         report = embed(store, embedder, engine=engine)
+        cpu = tree_cpu_seconds() - cpu
         _, vectors = load_vectors(store, embedder.id)
     np.save(out, vectors)
     print(json.dumps({"start": started, "embed": report.seconds, "done": report.done, "slots": slots,
-                      "MB": sampler.stop()}))
+                      "cpu": cpu, "MB": sampler.stop()}))
 
 
 def run_one(engine: str, workers: int, args: argparse.Namespace, work: Path, db: Path) -> dict[str, Any]:
@@ -162,7 +187,8 @@ def main() -> None:
                 reference = vectors if reference is None else reference
                 row |= {"slots": result["slots"], "start s": f"{result['start']:.1f}",
                         "embed s": f"{result['embed']:.1f}", "fragments/s": f"{result['done'] / result['embed']:.1f}",
-                        "tokens/s": f"{tokens / result['embed']:.0f}", "peak MB": f"{result['MB']:.0f}",
+                        "tokens/s": f"{tokens / result['embed']:.0f}",
+                        "tokens/CPU-s": f"{tokens / result['cpu']:.0f}", "peak MB": f"{result['MB']:.0f}",
                         "same vectors": "yes" if np.array_equal(vectors, reference) else "NO"}
                 rows.append(row)
                 print(f"  {engine} × {workers}: {row['embed s']} s, {row['tokens/s']} tokens/s", flush=True)
