@@ -7,9 +7,11 @@ Speed, measured on real fragments (`bench/embed.py`):
 - The engine concatenates a batch's tokens without padding and computes every token and every
   text's attention on its own, so vectors are bit-identical whatever the batch size, the batch's
   order or the thread count; batches change only speed.
-- OpenMP threads spin while they wait at the engine's many barriers; on cores shared with other
+- OpenMP threads spin while they wait at the engine's barriers; on cores shared with other
   processes the spinning steals their time. `OMP_WAIT_POLICY=PASSIVE` (set unless the user set
-  it) made 2 threads 30-60 % faster under load and costs nothing on an idle machine.
+  it) made 2 threads 25-60 % faster under load (tokens per CPU-second 607 -> 727-793). A forward
+  pass has a few hundred barriers against seconds of work, so waking a sleeping thread (tens of
+  microseconds) is lost in the noise on an idle machine.
 - `threads` defaults to `$OMP_NUM_THREADS` when set (a Dask or Ray worker sets 1, so worker
   processes share the cores instead of each claiming all of them), else to the cores this
   process may use.
