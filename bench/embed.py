@@ -3,7 +3,8 @@
 Speed: fragments/s and tokens/s embedding the client fragments of
 `../shared/data/banki_reviews_unlabelled.csv` (a sample of `--limit` distinct fragments), through
 the real embed stage; for e5 also the share of the 2-core fp32 FLOP peak, and what threads, the
-OpenMP wait policy and the batch size change (each setting in a fresh process, on real fragments). Quality (the MTEB clustering protocol): V-measure and ARI of KMeans with
+OpenMP wait policy and the batch size change (each setting in a fresh process, on real
+fragments). Quality (the MTEB clustering protocol): V-measure and ARI of KMeans with
 the gold number of classes on `../shared/data/banki_reviews_themes.csv`, mean of 10 seeds.
 
     .venv/bin/python bench/embed.py                  # e5, navec, hashing

@@ -1,7 +1,8 @@
 """The embed stage per engine, with 1 and 2 workers: throughput, start-up, memory, same vectors.
 
 `--limit` distinct client fragments of `../shared/data/banki_reviews_unlabelled.csv` (an even
-sample over the length order, so short and long fragments both count) go through the real stage (`scenarios.embed.embed`) in a fresh process per configuration:
+sample over the length order, so short and long fragments both count) go through the real stage
+(`scenarios.embed.embed`) in a fresh process per configuration:
 
 - `local`: this process, the embedder's own threads (1 or 2 OpenMP threads for e5);
 - `dask`: a `LocalCluster` of 1 or 2 single-threaded worker processes;
@@ -134,6 +135,10 @@ def child(engine_name: str, workers: int, spec: str, db: Path, out: Path) -> Non
                       "cpu": cpu, "MB": sampler.stop()}))
 
 
+def uptime() -> str:
+    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+
+
 def run_one(engine: str, workers: int, args: argparse.Namespace, work: Path, db: Path) -> dict[str, Any]:
     copy = work / f"{engine}-{workers}.db"
     shutil.copy(db, copy)
@@ -160,7 +165,7 @@ def main() -> None:
     from scenarios.stage import pending, texts_of
     from scenarios.store import Store
 
-    print("load:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip(), f"({os.cpu_count()} cores)")
+    print("load:", uptime(), f"({os.cpu_count()} cores)")
     with tempfile.TemporaryDirectory(prefix="bench-distributed-") as tmp:
         work = Path(tmp)
         db = work / "sample.db"
@@ -173,7 +178,7 @@ def main() -> None:
         rows, reference = [], None
         for engine in args.engines.split(","):
             if engine == "ray" and subprocess.run([sys.executable, "-c", "import ray"], capture_output=True).returncode:
-                rows.append({"engine": "ray", "workers": "—", "start s": "not installed (pip install 'scenarios[ray]')"})
+                rows.append({"engine": "ray", "workers": "—", "start s": "not installed: pip install 'scenarios[ray]'"})
                 continue
             for workers in (int(w) for w in args.workers.split(",")):
                 result = run_one(engine, workers, args, work, db)
@@ -194,7 +199,7 @@ def main() -> None:
                 print(f"  {engine} × {workers}: {row['embed s']} s, {row['tokens/s']} tokens/s", flush=True)
     print()
     print_table(rows)
-    print("\nload:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
+    print("\nload:", uptime())
 
 
 if __name__ == "__main__":

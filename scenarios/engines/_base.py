@@ -50,7 +50,7 @@ _lock = threading.Lock()
 
 
 def worker_embedder(recipe: Recipe, expected_id: str) -> Embedder:
-    """This process's embedder for `recipe`, built on first use; checked against the driver's id."""
+    """The embedder for `recipe` in this process, built on first use; checked against the driver's id."""
     with _lock:
         embedder = _built.get(recipe.key)
         if embedder is None:

@@ -32,7 +32,9 @@ class DaskEngine(Engine):
         try:
             import distributed  # noqa: F401
         except ImportError:
-            raise MissingDependency("Для engine = \"dask\" нужен пакет distributed: pip install 'scenarios[dask]'") from None
+            raise MissingDependency(
+                "Для engine = \"dask\" нужен пакет distributed: pip install 'scenarios[dask]'"
+            ) from None
         self.address = address
         self.requested = workers
         self.window = window

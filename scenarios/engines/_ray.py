@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..errors import MissingDependency, ScenariosError
-from ._base import Batch, Engine, Recipe, available_cores, worker_embedder, recipe_of
+from ._base import Batch, Engine, Recipe, available_cores, recipe_of, worker_embedder
 
 if TYPE_CHECKING:
     from ..embedders import Embedder
