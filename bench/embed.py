@@ -2,12 +2,14 @@
 
 Speed: fragments/s and tokens/s embedding the client fragments of
 `../shared/data/banki_reviews_unlabelled.csv` (a sample of `--limit` distinct fragments), through
-the real embed stage; for e5 also the share of the 2-core fp32 FLOP peak, and what batching order
-and thread count change. Quality (the MTEB clustering protocol): V-measure and ARI of KMeans with
+the real embed stage; for e5 also the share of the 2-core fp32 FLOP peak, and what threads, the
+OpenMP wait policy and the batch size change (each setting in a fresh process, on real
+fragments). Quality (the MTEB clustering protocol): V-measure and ARI of KMeans with
 the gold number of classes on `../shared/data/banki_reviews_themes.csv`, mean of 10 seeds.
 
     .venv/bin/python bench/embed.py                  # e5, navec, hashing
     .venv/bin/python bench/embed.py --embedders e5 --limit 500
+    .venv/bin/python bench/embed.py --only-variants --variant-limit 200
 """
 
 from __future__ import annotations
@@ -61,21 +63,54 @@ def speed(spec: str, data: Path, limit: int, workdir: Path) -> dict[str, object]
     return row
 
 
+def fragment_texts(data: Path, limit: int) -> list[str]:
+    """`limit` distinct client fragments of the unlabelled reviews, an even sample over the length order."""
+    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "fragments.db") as store:
+        add_paths(store, [data / "banki_reviews_unlabelled.csv"])
+        ordered = pending(store, "vectors", "embedder", "-")
+        return texts_of(store, ordered[::max(1, len(ordered) // limit)][:limit])
+
+
+def e5_variant(threads: int, policy: str, sizes: list[int], texts_file: Path) -> None:
+    """One e5 setting in this fresh process (OpenMP reads its wait policy once, at load): JSON rows."""
+    import json
+    import os
+
+    os.environ["OMP_WAIT_POLICY"] = policy
+    texts = json.loads(texts_file.read_text(encoding="utf-8"))
+    embedder = create_embedder("e5", threads=threads)
+    embedder.embed(texts[:8])
+    reference = None
+    for size in sizes:
+        wall, cpu = time.perf_counter(), time.process_time()
+        vectors = np.concatenate([embedder.embed(texts[i:i + size]) for i in range(0, len(texts), size)])
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        reference = vectors if reference is None else reference
+        print(json.dumps({"batch": size, "wall": wall, "cpu": cpu, "same": bool(np.array_equal(vectors, reference))}))
+
+
 def e5_variants(data: Path, limit: int) -> list[dict[str, object]]:
-    """What batching order and threads change for e5, on the same sample of texts."""
-    with open(data / "banki_reviews_unlabelled.csv", encoding="utf-8", newline="") as f:
-        texts = [row["text"][:400] for row in csv.DictReader(f)][:limit]
+    """What batch size, threads and the OpenMP wait policy change for e5, on the same real fragments."""
+    import json
+    import subprocess
+
+    texts = fragment_texts(data, limit)
+    tokens = create_embedder("e5").count_tokens(texts)
     rows = []
-    for threads, order in ((2, "length-sorted"), (2, "as read"), (1, "length-sorted")):
-        embedder = create_embedder("e5", threads=threads)
-        batch = sorted(texts, key=len) if order == "length-sorted" else texts
-        embedder.embed(batch[:8])
-        start = time.perf_counter()
-        for i in range(0, len(batch), 64):
-            embedder.embed(batch[i:i + 64])
-        seconds = time.perf_counter() - start
-        rows.append({"threads": threads, "batches": order, "texts": len(batch), "seconds": f"{seconds:.1f}",
-                     "texts/s": f"{len(batch) / seconds:.1f}"})
+    with tempfile.TemporaryDirectory() as tmp:
+        texts_file = Path(tmp) / "texts.json"
+        texts_file.write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
+        for threads, policy, sizes in ((2, "ACTIVE", "64"), (2, "PASSIVE", "16,64,256,1024"), (1, "PASSIVE", "64")):
+            done = subprocess.run([sys.executable, __file__, "_e5", str(threads), policy, sizes, str(texts_file)],
+                                  capture_output=True, text=True, check=True)
+            for line in done.stdout.splitlines():
+                r = json.loads(line)
+                gflops = tokens / r["wall"] * E5_MFLOP_PER_TOKEN / 1000
+                rows.append({"threads": threads, "OMP_WAIT_POLICY": policy.lower(), "batch": r["batch"],
+                             "texts": len(texts), "tokens": tokens, "seconds": f"{r['wall']:.1f}",
+                             "tokens/s": f"{tokens / r['wall']:.0f}", "tokens/CPU-s": f"{tokens / r['cpu']:.0f}",
+                             "of 2-core peak": f"{gflops / PEAK_GFLOPS:.0%}",
+                             "same vectors": "yes" if r["same"] else "NO"})
     return rows
 
 
@@ -105,18 +140,27 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--embedders", default="e5,navec,hashing")
     parser.add_argument("--limit", type=int, default=1500, help="distinct fragments in the speed run")
+    parser.add_argument("--variant-limit", type=int, default=300, help="fragments per e5 setting")
+    parser.add_argument("--only-variants", action="store_true", help="only the e5 settings table")
     args = parser.parse_args()
     data = require_shared_data()
     specs = args.embedders.split(",")
+    if args.only_variants:
+        print_table(e5_variants(data, args.variant_limit))
+        return
     with tempfile.TemporaryDirectory() as tmp:
         print("Speed (client fragments of banki_reviews_unlabelled.csv, through the embed stage)")
         print_table([speed(spec, data, args.limit, Path(tmp)) for spec in specs])
     if "e5" in specs:
-        print("\ne5: batching order and threads (first 300 reviews, 400 characters each)")
-        print_table(e5_variants(data, 300))
+        print("\ne5: threads, OpenMP wait policy and batch size (real fragments, an even sample by length;\n"
+              "`same vectors`: bit-identical to the first batch size of that row's process)")
+        print_table(e5_variants(data, args.variant_limit))
     print("\nQuality (banki_reviews_themes.csv, KMeans with the gold k, mean of 10 seeds)")
     print_table([quality(spec, data) for spec in specs])
 
 
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) > 1 and sys.argv[1] == "_e5":
+        e5_variant(int(sys.argv[2]), sys.argv[3], [int(x) for x in sys.argv[4].split(",")], Path(sys.argv[5]))
+    else:
+        main()

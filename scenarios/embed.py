@@ -3,7 +3,10 @@
 Vectors are keyed by fragment hash and embedder id, so identical fragments are embedded once,
 re-runs embed only what is missing, and vectors of different models never mix. Batches are
 length-sorted (similar lengths together keep the engine's threads evenly busy) and each batch is
-committed on its own: a kill loses at most one batch.
+committed on its own: a kill loses at most the batches in flight.
+
+Where batches are computed is the engine's business (`scenarios.engines`: this process, or the
+workers of a Dask or Ray cluster); this process alone reads and writes the store.
 """
 
 from __future__ import annotations
@@ -14,16 +17,20 @@ from collections.abc import Callable, Iterator
 import numpy as np
 
 from .embedders import Embedder, checked
+from .engines import Engine, LocalEngine
+from .engines._base import Batch
 from .stage import StageReport, batches, done_count, pending, register_component, texts_of
 from .store import Store
 
 Progress = Callable[[int, int], None]
 
 
-def embed(store: Store, embedder: Embedder, *, batch_size: int = 64, progress: Progress | None = None) -> StageReport:
-    """Embed every fragment that has no vector from `embedder` yet.
+def embed(store: Store, embedder: Embedder, *, batch_size: int = 64, progress: Progress | None = None,
+          engine: Engine | None = None) -> StageReport:
+    """Embed every fragment that has no vector from `embedder` yet, on `engine` (default: here).
 
-    `progress(done, total)` is called after each committed batch.
+    `progress(done, total)` is called after each committed batch. The engine is not closed here:
+    its owner (`with engine:`) decides how long a cluster lives.
     """
     register_component(store, "embedder", embedder.name, embedder.id, embedder.config)
     todo = pending(store, "vectors", "embedder", embedder.id)
@@ -32,9 +39,15 @@ def embed(store: Store, embedder: Embedder, *, batch_size: int = 64, progress: P
     done = 0
     if progress:
         progress(0, len(todo))
-    for chunk in batches(todo, batch_size):
-        texts = texts_of(store, chunk)
-        vectors = checked(embedder.embed(texts), len(texts), embedder.dim, embedder.id)
+    if not todo:
+        return StageReport(embedder.id, 0, already, time.perf_counter() - start)
+
+    def work() -> Iterator[Batch]:
+        for chunk in batches(todo, batch_size):
+            yield chunk, texts_of(store, chunk)
+
+    for chunk, raw in (engine or LocalEngine()).map(embedder, work()):
+        vectors = checked(raw, len(chunk), embedder.dim, embedder.id)
         with store.transaction() as conn:
             conn.executemany(
                 "INSERT OR REPLACE INTO vectors (hash, embedder, dim, vector) VALUES (?,?,?,?)",

@@ -18,6 +18,7 @@ from .config import Config
 from .describe.stage import DescribeOptions, describe
 from .embed import embed
 from .embedders import create_embedder
+from .engines import Engine, configured_engine
 from .ingest import IngestOptions, add_paths
 from .lemmatise import lemmatisers
 from .lemmatise.stage import lemmatise
@@ -36,10 +37,12 @@ class PipelineReport:
 
 def run(store: Store, config: Config, paths: Iterable[str | Path] = (), *,
         ingest: IngestOptions | None = None, on_stage: StageCallback | None = None,
-        progress: Callable[[str], Callable[[int, int], None] | None] | None = None) -> PipelineReport:
+        progress: Callable[[str], Callable[[int, int], None] | None] | None = None,
+        engine: Engine | None = None) -> PipelineReport:
     """Run every missing stage; `on_stage(name, report)` is called as each one finishes.
 
-    `progress(stage)` may return a `(done, total)` callback for that stage's progress bar.
+    `progress(stage)` may return a `(done, total)` callback for that stage's progress bar. The
+    embed stage runs on `engine` (default: `[embed]` of the config), closed once embedding ends.
     """
     report = PipelineReport()
 
@@ -58,7 +61,8 @@ def run(store: Store, config: Config, paths: Iterable[str | Path] = (), *,
     finished("lemmatise", lemmatise(store, lemmatisers.create(name, **params), progress=bar("lemmatise")))
     name, params = config.component("embedder")
     embedder = create_embedder(name, **params)
-    finished("embed", embed(store, embedder, progress=bar("embed")))
+    with engine or configured_engine(config) as runner:
+        finished("embed", embed(store, embedder, progress=bar("embed"), engine=runner))
     clusterer, options = cluster_setup(config)
     clustered = cluster(store, clusterer, options=options, embedder_id=embedder.id)
     if not clustered.reused:

@@ -173,3 +173,22 @@ def test_sigkill_mid_embed_resumes_to_the_same_vectors(tmp_path: Path) -> None:
     assert f"уже было: {partial}" in rerun.stdout
     with Store(killed) as store:
         assert store.query("SELECT hash, vector FROM vectors ORDER BY hash") == expected
+
+
+def test_e5_vectors_do_not_depend_on_the_batching(e5: Embedder) -> None:
+    texts = [text for triple in RUSSIAN_TRIPLES for text in triple] + [
+        line.split(": ", 1)[1] for line in INTERVIEW.splitlines() if line.startswith("Клиент")]
+    whole = e5.embed(texts)
+    for size in (1, 5):
+        parts = np.concatenate([e5.embed(texts[i:i + size]) for i in range(0, len(texts), size)])
+        assert np.array_equal(parts, whole), "the engine pads nothing: a batch changes speed only"
+    assert np.array_equal(e5.embed(texts[::-1])[::-1], whole)
+
+
+@pytest.mark.parametrize(("value", "expected"), [("1", 1), ("3,2", 3), ("", None), ("auto", None), ("0", None)])
+def test_e5_threads_follow_omp_num_threads(monkeypatch: pytest.MonkeyPatch, value: str, expected: int | None) -> None:
+    from scenarios.embedders._e5 import default_threads
+    from scenarios.engines import available_cores
+
+    monkeypatch.setenv("OMP_NUM_THREADS", value)
+    assert default_threads() == (expected or available_cores())

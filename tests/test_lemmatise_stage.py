@@ -90,3 +90,25 @@ def test_cli_lemmatise_then_search(runner: CliRunner, store_path: Path) -> None:
     assert len(rows) == 2
     status = json.loads(runner.invoke(cli, ["status", "--db", str(store_path), "--json"]).stdout)
     assert list(status["lemmatised"].values()) == [4]
+
+
+def test_lemmatise_runs_its_batches_under_one_blas_thread(store: Store, lemmatiser) -> None:
+    import numpy as np
+    from threadpoolctl import threadpool_info
+
+    np.ones((64, 64)) @ np.ones((64, 64))  # OpenBLAS is loaded, as it is once slovnet or numpy ran
+    before = [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
+    seen: list[int] = []
+
+    class Watching:
+        id, config = lemmatiser.id, {}
+
+        def lemmatise(self, texts):
+            seen.extend(i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas")
+            return lemmatiser.lemmatise(texts)
+
+    add_text(store, STORIES["negated"])
+    lemmatise(store, Watching())
+    assert seen and set(seen) == {1}
+    after = [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
+    assert after == before, "the limit is lifted after the stage"

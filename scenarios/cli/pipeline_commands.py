@@ -8,11 +8,13 @@ import click
 from rich.text import Text
 
 from ..config import load_config
+from ..engines import configured_engine
 from ..ingest import IngestOptions
 from ..overview import KIND_NAMES, ScenarioView, scenarios_of
 from ..pipeline import run
 from . import cli
 from ._common import config_option, console, err_console, open_store, print_json, stage_progress, store_option
+from .stages import engine_options
 
 STAGE_NAMES = {"ingest": "Загрузка", "lemmatise": "Леммы", "embed": "Эмбеддинги", "cluster": "Кластеризация",
                "describe": "Описание"}
@@ -35,8 +37,9 @@ def _summary(name: str, report: object) -> str:
 @config_option
 @click.option("--channel", help="Channel for added stories that do not name one.")
 @click.option("--no-list", is_flag=True, help="Do not list the scenarios at the end (e.g. when a digest follows).")
+@engine_options
 def run_command(paths: tuple[str, ...], db_path: str, config_path: str | None, channel: str | None,
-                no_list: bool) -> None:
+                no_list: bool, engine: str | None, address: str | None, workers: int | None) -> None:
     """Run every stage that is missing, in order, then list the scenarios.
 
     ingest PATHS (if given) -> lemmatise -> embed -> cluster -> describe. Stages whose output is
@@ -62,7 +65,7 @@ def run_command(paths: tuple[str, ...], db_path: str, config_path: str | None, c
             bars.console.print(f"[bold]{STAGE_NAMES[name]}[/bold]: {_summary(name, report)}", highlight=False)
 
         report = run(store, config, paths, ingest=IngestOptions(channel=channel), on_stage=on_stage,
-                     progress=progress)
+                     progress=progress, engine=configured_engine(config, engine, address=address, workers=workers))
         views = scenarios_of(store)
     if "ingest" in report.stages:
         for rejection in report.stages["ingest"].rejections:

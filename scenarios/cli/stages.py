@@ -7,9 +7,19 @@ import click
 from ..config import load_config
 from ..embed import embed
 from ..embedders import create_embedder
+from ..engines import configured_engine
 from ..stage import StageReport
 from . import cli
 from ._common import config_option, console, err_console, open_store, stage_progress, store_option
+
+
+def engine_options(f):
+    """`--engine`, `--address`, `--workers`: where the embed stage's batches are computed."""
+    f = click.option("--workers", type=click.IntRange(1),
+                     help="Worker processes of a local cluster [default: all cores].")(f)
+    f = click.option("--address", help="Scheduler of a running cluster, e.g. tcp://10.0.0.5:8786 "
+                     "(dask) or ray://10.0.0.5:10001 (ray) [default: [embed] address].")(f)
+    return click.option("--engine", help="local (default), dask or ray [default: [embed] engine].")(f)
 
 
 def _run_with_bar(description: str, run) -> StageReport:
@@ -37,24 +47,32 @@ def _print_report(what: str, report: StageReport) -> None:
 @click.option("--embedder", "-e", help="e5 (default), navec, hashing, or st:<name-or-path> for a "
               "sentence-transformers model on disk or in the Hugging Face cache.")
 @click.option("--batch-size", type=click.IntRange(1), default=64, show_default=True)
-def embed_command(db_path: str, config_path: str | None, embedder: str | None, batch_size: int) -> None:
+@engine_options
+def embed_command(db_path: str, config_path: str | None, embedder: str | None, batch_size: int,
+                  engine: str | None, address: str | None, workers: int | None) -> None:
     """Embed every fragment that has no vector from the chosen embedder yet.
 
     Vectors are keyed by fragment text and embedder, so re-runs only embed what is new, and an
-    interrupted run resumes (each batch is committed on its own).
+    interrupted run resumes (each batch is committed on its own). With `--engine dask` or
+    `--engine ray` the batches are computed by a cluster's workers (a local one of `--workers`
+    processes, or the scheduler at `--address`); this process still writes every vector.
 
     \b
     Examples:
         scenarios embed
         scenarios embed --embedder navec
         scenarios embed --embedder st:/models/LaBSE-en-ru
+        scenarios embed --engine dask --workers 2
+        scenarios embed --engine dask --address tcp://10.0.0.5:8786
     """
-    name, params = load_config(config_path).component("embedder", embedder)
+    config = load_config(config_path)
+    name, params = config.component("embedder", embedder)
     err_console.print(f"Загружаю эмбеддер {name}…")
     model = create_embedder(name, **params)
-    with open_store(db_path, create=False) as store:
+    with open_store(db_path, create=False) as store, \
+            configured_engine(config, engine, address=address, workers=workers) as runner:
         report = _run_with_bar("Эмбеддинги", lambda progress: embed(store, model, batch_size=batch_size,
-                                                                  progress=progress))
+                                                                  progress=progress, engine=runner))
     _print_report("Эмбеддинги", report)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..engines._base import Recipe
 from ..registry import Registry
 from ._base import Embedder, checked, normalise_rows
 
@@ -25,10 +26,13 @@ embedders.register_lazy("navec", "scenarios.embedders._navec:NavecEmbedder")
 
 def create_embedder(spec: str = DEFAULT_EMBEDDER, **params: Any) -> Embedder:
     """Build an embedder from a spec: a registered name, or `st:<name-or-path>`."""
+    recipe = Recipe(spec, dict(params))
     name, _, model = spec.partition(":")
     if name == "st":
         params.setdefault("model", model)
-    return embedders.create(name, **params)
+    embedder = embedders.create(name, **params)
+    embedder.recipe = recipe  # how a cluster's workers build the same embedder (scenarios.engines)
+    return embedder
 
 
 __all__ = ["DEFAULT_EMBEDDER", "Embedder", "checked", "create_embedder", "embedders", "normalise_rows"]

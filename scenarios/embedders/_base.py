@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..errors import ScenariosError
+
+if TYPE_CHECKING:
+    from ..engines import Recipe
 
 
 class Embedder:
@@ -26,6 +29,8 @@ class Embedder:
     id: str = "base"
     name: str = "base"
     dim: int = 0
+    recipe: Recipe | None = None
+    """Set by `create_embedder`: the spec and parameters that rebuild this embedder elsewhere."""
 
     @property
     def config(self) -> dict[str, Any]:
