@@ -190,7 +190,7 @@ def _brief_clusters(labels: np.ndarray, hashes: Sequence[str], words: dict[str, 
     не пропала.», «Добрый. Знаете, сложно отношусь.») pass the chatter rule one by one but gather
     into grab-bag clusters. Relative to the corpus, so short-comment corpora keep their
     scenarios: measured as the median content words of a cluster over the corpus median, the
-    demo's grab-bags sit at 0.27-0.41, every scenario of banki_scenario_sentences at 0.62 or more,
+    demo's grab-bags sit at 0.27-0.42, every scenario of banki_scenario_sentences at 0.62 or more,
     of banki_reviews_unlabelled at 0.47 or more, of housing comments at 0.5 or more.
     """
     brief = np.zeros(len(labels), dtype=bool)

@@ -16,6 +16,7 @@ exactly those and kept the rants.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from .stop_words import with_yo_variants
@@ -51,9 +52,30 @@ PHATIC: frozenset[str] = with_yo_variants(
 )  # fmt: skip
 
 
+#: Dates and numbers said aloud: a caller's date of birth («восьмое августа девяностого») is no
+#: story, and «ждала три недели» keeps its story in «ждать неделя».
+NUMBERS: frozenset[str] = with_yo_variants(
+    {
+        "ноль", "один", "два", "три", "четыре", "пять", "шесть", "семь", "восемь", "девять", "десять",
+        "одиннадцать", "двенадцать", "тринадцать", "четырнадцать", "пятнадцать", "шестнадцать",
+        "семнадцать", "восемнадцать", "девятнадцать", "двадцать", "тридцать", "сорок", "пятьдесят",
+        "шестьдесят", "семьдесят", "восемьдесят", "девяносто", "сто", "двести", "триста", "четыреста",
+        "пятьсот", "тысяча", "первый", "второй", "третий", "четвёртый", "пятый", "шестой", "седьмой",
+        "восьмой", "девятый", "десятый", "одиннадцатый", "двенадцатый", "тринадцатый", "четырнадцатый",
+        "пятнадцатый", "шестнадцатый", "семнадцатый", "восемнадцатый", "девятнадцатый", "двадцатый",
+        "тридцатый", "сороковой", "пятидесятый", "шестидесятый", "семидесятый", "восьмидесятый",
+        "девяностый", "сотый", "январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август",
+        "сентябрь", "октябрь", "ноябрь", "декабрь",
+    }
+)  # fmt: skip
+
+#: Patronymics («Андреевич», «Сергеевна»): a name said to identify oneself, not a story.
+PATRONYMIC = re.compile(r"(?:ович|евич|овна|евна|ична)$")
+
+
 def content_words(lemmas: Iterable[str]) -> int:
-    """How many of a fragment's content lemmas say something beyond the formulas in `PHATIC`."""
-    return sum(1 for w in lemmas if w not in PHATIC)
+    """How many of a fragment's lemmas say something beyond formulas, numbers and patronymics."""
+    return sum(1 for w in lemmas if w not in PHATIC and w not in NUMBERS and not PATRONYMIC.search(w))
 
 
 def is_chatter(lemmas: Iterable[str]) -> bool:
