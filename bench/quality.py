@@ -375,7 +375,8 @@ def unlabelled_report(store: Store, data: Dataset, run_id: int, seconds: float) 
     stars = Counter(data.extra["rating"].values())
     total = sum(stars.values())
     print(f"\n{data.name}: {len(table)} scenarios in {seconds:.0f} s; largest holds {table[0]['share']} of stories "
-          f"(target <= 15%); all stories: " + ", ".join(f"{s}★ {stars.get(str(s), 0) / total:.0%}" for s in range(1, 6)))
+          "(target <= 15%); all stories: "
+          + ", ".join(f"{s}★ {stars.get(str(s), 0) / total:.0%}" for s in range(1, 6)))
     print_table(table)
 
 

@@ -10,9 +10,9 @@ from collections.abc import Sequence
 import numpy as np
 import pytest
 
+from scenarios.config import Config
 from scenarios.describe._base import Member
 from scenarios.describe.companies import CompanyFinder
-from scenarios.config import Config
 from scenarios.describe.kinds import Kind, KindClassifier, KindScore, kind_titles, load_kinds
 from scenarios.embedders import create_embedder
 from scenarios.errors import ConfigError

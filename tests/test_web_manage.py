@@ -172,7 +172,7 @@ def test_upload_files_and_a_folder_with_the_cli_messages(site: tuple[Flask, Path
          "2026-10-05_тариф.txt"),
         (io.BytesIO(buffer.getvalue()), "звонки/2026-10-06_перевыпуск.docx"),
         (io.BytesIO("text;date\nЗаблокировали перевод, разблокировали через сутки;2026-10-07\n"
-                    "лишнее;поле;2026-10-08\n".encode("utf-8")), "выгрузка.csv"),
+                    "лишнее;поле;2026-10-08\n".encode()), "выгрузка.csv"),
         (io.BytesIO(b"\x00\x01"), "../../etc/evil.bin"),
     ]
     response = client.post("/upload", data={"files": files[:1] + files[2:], "folder": files[1:2], "channel": ""},

@@ -24,7 +24,8 @@ from ._common import config_option, console, err_console, open_store, print_json
               "[default: scales with the corpus].")
 @click.option("--assign-threshold", type=float, help="A fragment is in a scenario only at this cosine to its "
               "centre or more (assign uses the same); 0 keeps the clusterer's labels [default: 0.3].")
-@click.option("--pca-dims", type=click.IntRange(0), help="PCA dimensions of the embedder half before clustering; 0 = all [default: all].")
+@click.option("--pca-dims", type=click.IntRange(0),
+              help="PCA dimensions of the embedder half before clustering; 0 = all [default: all].")
 @click.option("--force", is_flag=True, help="Cluster again even if nothing changed since the latest run.")
 def cluster_command(db_path: str, config_path: str | None, clusterer: str | None, min_cluster_size: int | None,
                     assign_threshold: float | None, pca_dims: int | None, force: bool) -> None:

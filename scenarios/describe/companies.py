@@ -29,8 +29,14 @@ from typing import Any
 
 from ..domains import DEFAULT_DOMAIN, Domain, load_domain
 from ..errors import MissingDependency
-from ..lang.ru.companies import (ADJECTIVE_ENDINGS, ADJECTIVE_SUFFIXES, COMPOUND_PARTS, DASH_WORDS, GENERIC_WORDS,
-                                 NOT_COMPANIES)
+from ..lang.ru.companies import (
+    ADJECTIVE_ENDINGS,
+    ADJECTIVE_SUFFIXES,
+    COMPOUND_PARTS,
+    DASH_WORDS,
+    GENERIC_WORDS,
+    NOT_COMPANIES,
+)
 from ..lemmatise.stage import fold
 from ..threads import single_blas_thread
 from ._base import Member

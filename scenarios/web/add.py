@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 
 from ..browse import story_heading
 from ..errors import InputError, ScenariosError
-from ..ingest import STDIN, IngestOptions, IngestReport, add_paths, add_pasted, prepare, report_lines
+from ..ingest import STDIN, IngestOptions, IngestReport, add_pasted, add_paths, prepare, report_lines
 from ..readers import READERS, read_text
 from ..records import StoryRecord
 from ..store import Store
