@@ -45,17 +45,22 @@ class LeidenClusterer(Clusterer):
     finds_outliers = False
 
     def __init__(self, neighbors: int = 25, resolution: float = 3.0, min_cluster_size: int | None = None,
-                 merge: float | None = None, merge_max_share: float = 0.05, seed: int = 0) -> None:
+                 merge: float | None = None, merge_max_share: float = 0.05, seed: int = 0,
+                 iterations: int = 5) -> None:
         if neighbors < 2 or resolution <= 0:
             raise ValueError("neighbors must be >= 2 and resolution > 0")
         self.neighbors, self.resolution, self.min_cluster_size, self.merge, self.seed = (
             neighbors, resolution, min_cluster_size, merge, seed)
         self.merge_max_share = merge_max_share
+        # Leiden passes: "until stable" (-1) took 5.6 s at 7k fragments and over 6 minutes at 47k;
+        # 5 passes give the same scenarios on the dev sets (AMI 71.7 against 71.9) in bounded time.
+        self.iterations = iterations
 
     @property
     def config(self) -> dict[str, Any]:
         return {"neighbors": self.neighbors, "resolution": self.resolution, "min_cluster_size": self.min_cluster_size,
-                "merge": self.merge, "merge_max_share": self.merge_max_share, "seed": self.seed}
+                "merge": self.merge, "merge_max_share": self.merge_max_share, "seed": self.seed,
+                "iterations": self.iterations}
 
     def fit(self, vectors: np.ndarray) -> np.ndarray:
         import igraph
@@ -71,7 +76,7 @@ class LeidenClusterer(Clusterer):
         graph.es["weight"] = weights
         partition = leidenalg.find_partition(
             graph, leidenalg.RBConfigurationVertexPartition, weights="weight",
-            resolution_parameter=self.resolution, n_iterations=-1, seed=self.seed)
+            resolution_parameter=self.resolution, n_iterations=self.iterations, seed=self.seed)
         labels = np.asarray(partition.membership, dtype=int)
         labels = dissolve_small(x, labels, self.min_cluster_size or auto_min_size(n))
         return merge_agreeing(x, labels, self.merge, self.merge_max_share) if self.merge else labels
