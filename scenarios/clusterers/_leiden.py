@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from ..embedders import normalise_rows as _unit
 from ._base import Clusterer
 
 
@@ -146,8 +147,3 @@ def merge_agreeing(x: np.ndarray, labels: np.ndarray, threshold: float, max_shar
 
 def _compact(labels: np.ndarray) -> np.ndarray:
     return np.unique(labels, return_inverse=True)[1].astype(int)
-
-
-def _unit(x: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(x, axis=1, keepdims=True)
-    return x / np.where(norms == 0, 1, norms)
