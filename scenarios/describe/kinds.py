@@ -52,7 +52,7 @@ from ..embedders import Embedder, normalise_rows
 from ..errors import ConfigError
 from ..lang.ru.kinds import KIND_DEFINITIONS, KIND_NAMES, KIND_TITLES
 from ..lemmatise import Token
-from ..lemmatise.stage import fold
+from ..lang.ru.spelling import fold
 from ._base import Member
 from .companies import CompanyFinder
 

@@ -31,7 +31,7 @@ import numpy as np
 from ..lang.ru.labels import GREETINGS, NOT_IN_LABELS
 from ..lang.ru.stop_words import NEGATIONS
 from ..lemmatise import Token
-from ..lemmatise.stage import fold
+from ..lang.ru.spelling import fold
 from ._base import Member
 from .quotes import DECIMALS, is_complete, length_penalty, relevance, spread
 
@@ -373,7 +373,7 @@ def render_label(terms: Sequence[tuple[str, float]], members: Sequence[Member], 
     used: set[str] = set()
     picked: list[str] = []
     for term, _ in terms:
-        words = {_fold(w) for w in term.split()}
+        words = {_spelling_key(w) for w in term.split()}
         if used & words:
             continue
         picked.append(term)
@@ -470,9 +470,9 @@ def _name_forms(members: Sequence[Member]) -> dict[str, str]:
     return names
 
 
-def _fold(word: str) -> str:
+def _spelling_key(word: str) -> str:
     """One spelling of a lemma for telling words apart: "кэшбэк" and "кешбэк" are one word."""
-    return word.replace("ё", "е").replace("э", "е")
+    return fold(word).replace("э", "е")
 
 
 def _cased(surface: str, names: Mapping[str, str]) -> str:

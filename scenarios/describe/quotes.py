@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
+from ..lang.ru.spelling import fold
 from ._base import Member
 
 #: Quote lengths a manager reads at a glance: a one-word "Да." or a 400-character monologue rarely
@@ -168,7 +169,7 @@ def _next(
 
 
 def _norm(text: str) -> str:
-    return " ".join(text.lower().replace("ё", "е").split())
+    return " ".join(fold(text).split())
 
 
 def _unit(vectors: np.ndarray) -> np.ndarray:
