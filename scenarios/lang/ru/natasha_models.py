@@ -39,52 +39,39 @@ def natasha(purpose: str) -> ModuleType:
         raise MissingDependency(f"Чтобы {purpose}, нужен пакет natasha: pip install natasha") from None
 
 
-@cache
-def _embedding() -> Any:
-    return _natasha().NewsEmbedding()
-
-
 def segmenter(purpose: str = "делить текст на предложения") -> Any:
     """The `Segmenter` of natasha (razdel sentences and tokens for a natasha `Doc`)."""
-    natasha(purpose)
-    return _segmenter()
-
-
-@cache
-def _segmenter() -> Any:
-    return _natasha().Segmenter()
+    return _loaded("Segmenter", purpose)
 
 
 def ner_tagger(purpose: str = "находить имена и организации") -> Any:
     """The news NER (`PER`, `ORG`, `LOC`), one per process."""
-    natasha(purpose)
-    return _ner()
-
-
-@cache
-def _ner() -> Any:
-    return _natasha().NewsNERTagger(_embedding())
+    return _loaded("NewsNERTagger", purpose)
 
 
 def morph_tagger(purpose: str = "приводить названия к начальной форме") -> Any:
     """The news morphology tagger, on the NER's embedding; one per process."""
-    natasha(purpose)
-    return _morph()
-
-
-@cache
-def _morph() -> Any:
-    return _natasha().NewsMorphTagger(_embedding())
+    return _loaded("NewsMorphTagger", purpose)
 
 
 def morph_vocab(purpose: str = "приводить названия к начальной форме") -> Any:
     """The `MorphVocab` of natasha (pymorphy2 dictionaries), which span normalisation needs."""
-    natasha(purpose)
-    return _vocab()
+    return _loaded("MorphVocab", purpose)
+
+
+def _loaded(name: str, purpose: str) -> Any:
+    natasha(purpose)  # the clear error when natasha is missing
+    return _model(name)
+
+
+#: The models built on the news embedding (navec), which they share.
+_ON_EMBEDDING = {"NewsNERTagger", "NewsMorphTagger"}
 
 
 @cache
-def _vocab() -> Any:
+def _model(name: str) -> Any:
+    """The natasha class `name`, built once; the taggers get the one shared embedding."""
+    make = getattr(_natasha(), name)
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # pymorphy2 imports the deprecated pkg_resources here
-        return _natasha().MorphVocab()
+        warnings.simplefilter("ignore")  # MorphVocab's pymorphy2 imports the deprecated pkg_resources
+        return make(_model("NewsEmbedding")) if name in _ON_EMBEDDING else make()
