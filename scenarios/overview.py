@@ -159,3 +159,8 @@ def _apply_pins(store: Store, quotes: dict[str, list[dict[str, Any]]], pins: dic
 def kind_scores(row: dict[str, Any]) -> dict[str, float]:
     """The stored per-kind scores of a scenario row."""
     return json.loads(row["kind_scores"]) if row.get("kind_scores") else {}
+
+
+#: Deprecated alias of :data:`scenarios.lang.ru.kinds.KIND_TITLES`, for `cli/pipeline_commands.py`
+#: until it calls :func:`kind_title` (which also titles config kinds); not a second list.
+KIND_NAMES: Mapping[str, str] = ru_kinds.KIND_TITLES
