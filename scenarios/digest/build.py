@@ -274,7 +274,7 @@ def _member_quotes(store: Store, run_id: int, scenario_id: str, scope: dict[str,
         "SELECT f.story_id, f.start, f.[end], f.text FROM memberships m JOIN fragments f ON f.hash = m.hash "
         "WHERE m.run_id = ? AND m.scenario_id = ? ORDER BY (length(f.text) < 40), m.score DESC, f.id",
         (run_id, scenario_id))
-    out = []
+    out: list[dict[str, Any]] = []
     for row in rows:
         if len(out) >= n:
             break

@@ -26,8 +26,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..describe.companies import word_forms
+from ..domains.bank.companies import COMPANIES
 from ..lang.ru import natasha_models
-from ..lang.ru.companies import COMPANIES
 from ..lang.ru.spelling import fold
 
 PHONE, EMAIL, CARD, ACCOUNT, NAME = "[телефон]", "[e-mail]", "[карта]", "[счёт]", "[имя]"

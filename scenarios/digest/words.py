@@ -101,11 +101,13 @@ def date_label(value: str | dt.date | None, *, year: bool = True) -> str:
         return ""
     if isinstance(value, str):
         try:
-            value = dt.date.fromisoformat(value[:10])
+            day = dt.date.fromisoformat(value[:10])
         except ValueError:
             return value
-    text = f"{value.day} {MONTHS_GENITIVE[value.month - 1]}"
-    return f"{text} {value.year}" if year else text
+    else:
+        day = value
+    text = f"{day.day} {MONTHS_GENITIVE[day.month - 1]}"
+    return f"{text} {day.year}" if year else text
 
 
 def period_label(start: dt.date, end: dt.date) -> str:
