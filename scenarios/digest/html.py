@@ -39,7 +39,7 @@ def render_html(digest: Digest, *, story_url: StoryUrl | None = None) -> str:
             return story_url(quote.story_id, quote.start, quote.end)
         return f"#story-{quote.story_id}"
 
-    highlight = _current_months(digest)
+    highlight = digest.current_months
     environment = _environment()
     template = environment.from_string(TEMPLATE)
     return template.render(
@@ -67,14 +67,6 @@ def _lead(digest: Digest) -> Markup:
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True,
                               undefined=jinja2.StrictUndefined)
-
-
-def _current_months(digest: Digest) -> int:
-    """How many trailing months of the trend fall in the current period (for shading)."""
-    if not digest.current:
-        return 0
-    first = digest.current.start.strftime("%Y-%m")
-    return sum(1 for m in digest.months if m >= first)
 
 
 def story_html(story: AppendixStory) -> Markup:
