@@ -33,7 +33,10 @@ def test_spacy_and_torch_are_extras_only() -> None:
     required, extras = _requirements()
     assert not {"spacy", "torch", "sentence-transformers"} & set(required)
     assert "sentence-transformers" in extras["st"] and "spacy" in extras["spacy"]
-    assert {"sentence-transformers", "spacy", "ruff", "mypy"} <= set(extras["test"])
+    assert {"ruff", "mypy"} <= set(extras["test"])
+    dev = (ROOT / "dev").read_text(encoding="utf-8")
+    assert 'install "st,spacy,test" torch' in dev, "./dev test installs the extras whose tests CI runs"
+    assert 'install "demo"' in dev, "./dev demo installs neither torch nor spaCy"
     assert not {"spacy", "sentence-transformers", "torch"} & set(extras["demo"])
 
 
