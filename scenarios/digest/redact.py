@@ -6,7 +6,8 @@ Masked, each as a placeholder in square brackets:
 - e-mails -> «[e-mail]»;
 - account numbers, 20 digits, optionally in groups -> «[счёт]»;
 - card numbers, 13-19 digits, optionally in groups -> «[карта]»;
-- person names, found by natasha's NER (`PER`, loaded once per process on first use) -> «[имя]».
+- person names, found by natasha's NER (`PER`; the one model describe also uses for companies,
+  :mod:`scenarios.lang.ru.natasha_models`) -> «[имя]».
 
 natasha's news model also tags client speech that is not a name («Отлично», «Интервьюер») and
 banks with a name-like word («в Ладье», «у Альфы») as persons. A span is masked only where its
