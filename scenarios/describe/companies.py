@@ -208,7 +208,6 @@ class CompanyFinder:
             candidates.sort(key=lambda a: (-len(a.words), not a.own))  # longest first; own wins ties
         self._own_names = set(owned)
         self._own_folded = {fold(a) for names in owned.values() for a in names}
-        self._ner_cache: dict[str, list[tuple[int, int, str]]] = {}
         self._alias_cache: dict[str, list[Mention]] = {}
 
     @property
@@ -346,10 +345,7 @@ class CompanyFinder:
     # -- NER ----------------------------------------------------------------------------------------
 
     def _ner_spans(self, texts: Sequence[str]) -> list[list[tuple[int, int, str]]]:
-        todo = list(dict.fromkeys(t for t in texts if t not in self._ner_cache))
-        if todo:
-            self._ner_cache.update(zip(todo, organisations(todo), strict=True))
-        return [self._ner_cache[t] for t in texts]
+        return organisations(texts)
 
     def _ner_mention(self, text: str, start: int, end: int, normal: str) -> Mention | None:
         key = fold(normal)
@@ -418,6 +414,20 @@ def organisations(texts: Sequence[str], batch_size: int = 32) -> list[list[tuple
     each other on a busy machine: 25-170 ms a text against a few ms); the morphology tagger, which
     normalisation needs, runs only on texts with an organisation.
     """
+    todo = [t for t in dict.fromkeys(texts) if t not in _ORGANISATIONS]
+    if todo:
+        if len(_ORGANISATIONS) > 200_000:
+            _ORGANISATIONS.clear()
+        _ORGANISATIONS.update(zip(todo, _run_ner(todo, batch_size), strict=True))
+    return [_ORGANISATIONS[t] for t in texts]
+
+
+# NER output depends on the text alone: kept per process, so describing again after a re-cluster
+# (the same fragments in new groups) or a second store with shared fragments reads no text twice.
+_ORGANISATIONS: dict[str, list[tuple[int, int, str]]] = {}
+
+
+def _run_ner(texts: Sequence[str], batch_size: int = 32) -> list[list[tuple[int, int, str]]]:
     ner = natasha_models.ner_tagger(_PURPOSE)
     doc_class, segmenter = natasha_models.natasha(_PURPOSE).Doc, natasha_models.segmenter(_PURPOSE)
     morph, vocab = natasha_models.morph_tagger(_PURPOSE), natasha_models.morph_vocab(_PURPOSE)
