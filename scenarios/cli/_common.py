@@ -11,14 +11,22 @@ from typing import Any, TypeVar
 import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.text import Text
 
 from ..errors import ScenariosError
 from ..store import Store, default_path
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-console = Console(highlight=False, soft_wrap=True)
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+#: Markup is off: messages carry user text (names, paths, quotes) that may hold «[b]» or «[/b]»,
+#: which must be printed as typed. Styled output builds `rich.text.Text` instead.
+console = Console(highlight=False, soft_wrap=True, markup=False)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
+
+
+def styled(label: str, style: str, rest: str = "") -> Text:
+    """`label` in `style`, then `rest` as typed (never read as markup)."""
+    return Text.assemble((label, style), rest)
 
 
 def store_option(f: F) -> F:
@@ -67,7 +75,7 @@ class UserError(click.ClickException):
     """A library error shown as one line in Russian, the language of the people who hit it."""
 
     def show(self, file: Any = None) -> None:
-        err_console.print(f"[red]Ошибка:[/red] {self.message}", markup=True, highlight=False)
+        err_console.print(styled("Ошибка:", "red", " " + self.message))
 
 
 class ScenariosGroup(click.Group):

@@ -13,7 +13,7 @@ from ..ingest import IngestOptions
 from ..overview import KIND_NAMES, ScenarioView, scenarios_of
 from ..pipeline import run
 from . import cli
-from ._common import config_option, console, err_console, open_store, print_json, stage_progress, store_option
+from ._common import config_option, console, err_console, open_store, print_json, stage_progress, store_option, styled
 from .stages import engine_options
 
 STAGE_NAMES = {"ingest": "Загрузка", "lemmatise": "Леммы", "embed": "Эмбеддинги", "cluster": "Кластеризация",
@@ -62,14 +62,14 @@ def run_command(paths: tuple[str, ...], db_path: str, config_path: str | None, c
             return update
 
         def on_stage(name: str, report: object) -> None:
-            bars.console.print(f"[bold]{STAGE_NAMES[name]}[/bold]: {_summary(name, report)}", highlight=False)
+            bars.console.print(styled(STAGE_NAMES[name], "bold", f": {_summary(name, report)}"), highlight=False)
 
         report = run(store, config, paths, ingest=IngestOptions(channel=channel), on_stage=on_stage,
                      progress=progress, engine=configured_engine(config, engine, address=address, workers=workers))
         views = scenarios_of(store)
     if "ingest" in report.stages:
         for rejection in report.stages["ingest"].rejections:
-            err_console.print(f"[red]Не принято:[/red] {rejection}", highlight=False)
+            err_console.print(styled("Не принято:", "red", f" {rejection}"))
     if not no_list:
         print_scenarios(views)
 

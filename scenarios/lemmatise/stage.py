@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from ..errors import ComponentError
 from ..stage import StageReport, batches, done_count, pending, register_component, texts_of
 from ..store import Store
 from ..threads import single_blas_thread
@@ -51,7 +52,7 @@ def _lemmatise_batch(store: Store, lemmatiser: Lemmatiser, chunk: Sequence[str])
     texts = texts_of(store, chunk)
     tokens = lemmatiser.lemmatise(texts)
     if len(tokens) != len(texts):
-        raise ValueError(f"lemmatiser {lemmatiser.id} returned {len(tokens)} results for {len(texts)} texts")
+        raise ComponentError(f"Лемматизатор {lemmatiser.id} вернул {len(tokens)} результатов на {len(texts)} текстов.")
     rows = [(h, lemmatiser.id, lemma_string(t), encode_tokens(t)) for h, t in zip(chunk, tokens, strict=True)]
     with store.transaction() as conn:
         conn.executemany("INSERT OR REPLACE INTO lemmas (hash, lemmatiser, lemmas, tokens) VALUES (?,?,?,?)", rows)
