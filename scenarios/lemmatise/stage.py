@@ -33,7 +33,8 @@ def lemmatise(
     two, and never slower in wall time). pymorphy3 is pure Python and unaffected.
     """
     config: dict[str, Any] = getattr(lemmatiser, "config", {})
-    register_component(store, "lemmatiser", lemmatiser.id.split(":")[0], lemmatiser.id, config)
+    register_component(store, "lemmatiser", lemmatiser.id.split(":")[0], lemmatiser.id, config,
+                       recipe=getattr(lemmatiser, "recipe", None))
     todo = pending(store, "lemmas", "lemmatiser", lemmatiser.id)
     already = done_count(store, "lemmas", "lemmatiser", lemmatiser.id)
     start, done = time.perf_counter(), 0
