@@ -140,3 +140,28 @@ def done_count(store: Store, table: str, column: str, component_id: str) -> int:
 def active(store: Store, family: str) -> str | None:
     """The component of `family` that last ran on this store (what later stages read)."""
     return store.meta(f"active.{family}")
+
+
+def runs_status(store: Store) -> dict[str, Any]:
+    """What the cluster and describe stages have done: runs, the latest one, the active components.
+
+    `latest_run.unassigned_share` is over the fragments the run placed; `waiting` counts
+    fragments added since that are in no run yet (`scenarios assign` or `cluster` takes them).
+    """
+    active_ids = {family: active(store, family) for family in ("lemmatiser", "embedder")}
+    latest = store.query("SELECT id, embedder, clusterer, fragments, scenarios, unassigned, created_at, described_at "
+                         "FROM runs ORDER BY id DESC LIMIT 1")
+    result: dict[str, Any] = {"runs": store.count("runs"), "active": active_ids, "latest_run": None}
+    if latest:
+        run = latest[0]
+        waiting = store.conn.execute(
+            "SELECT count(DISTINCT f.hash) FROM fragments f WHERE NOT EXISTS "
+            "(SELECT 1 FROM memberships m WHERE m.run_id = ? AND m.hash = f.hash)", (run["id"],)).fetchone()[0]
+        result["latest_run"] = {
+            "id": run["id"], "embedder": run["embedder"], "clusterer": run["clusterer"],
+            "scenarios": run["scenarios"] or 0, "fragments": run["fragments"] or 0,
+            "unassigned_share": (run["unassigned"] or 0) / run["fragments"] if run["fragments"] else 0.0,
+            "created_at": run["created_at"], "described": run["described_at"] is not None,
+            "described_at": run["described_at"], "waiting": int(waiting),
+        }
+    return result

@@ -13,7 +13,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.text import Text
 
+from ..config import load_config
 from ..errors import ScenariosError
+from ..pipeline import Pipeline, build_pipeline
 from ..store import Store, default_path
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -29,12 +31,22 @@ def styled(label: str, style: str, rest: str = "") -> Text:
     return Text.assemble((label, style), rest)
 
 
+def _store_path(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
+    """The command's `--db`, else the group's (`scenarios --db X status`), else $SCENARIOS_DB or the default."""
+    if value:
+        return value
+    group = ctx.find_root().obj
+    return (group or {}).get("db_path") or default_path()
+
+
 def store_option(f: F) -> F:
-    """`--db PATH` (env `SCENARIOS_DB`, default `scenarios.db`) for every command."""
+    """`--db PATH` (env `SCENARIOS_DB`, default `scenarios.db`) for every command.
+
+    Also accepted before the command (`scenarios --db X status`); the command's own wins.
+    """
     return click.option(
-        "--db", "db_path", type=click.Path(dir_okay=False), envvar="SCENARIOS_DB",
-        default=default_path, show_default="scenarios.db or $SCENARIOS_DB",
-        help="The SQLite store to use.",
+        "--db", "db_path", type=click.Path(dir_okay=False), default=None, callback=_store_path,
+        show_default="scenarios.db or $SCENARIOS_DB", help="The SQLite store to use.",
     )(f)
 
 
@@ -44,6 +56,11 @@ def config_option(f: F) -> F:
         "--config", "config_path", type=click.Path(dir_okay=False), default=None,
         help="TOML file naming the component and parameters of each stage [default: ./scenarios.toml].",
     )(f)
+
+
+def build(config_path: str | None, store: Store | None = None, **overrides: Any) -> Pipeline:
+    """The pipeline of the config file with the command's flags over it (checked; nothing built yet)."""
+    return build_pipeline(load_config(config_path), store, **overrides)
 
 
 def output_options(f: F) -> F:

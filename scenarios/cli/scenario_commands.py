@@ -6,14 +6,11 @@ import click
 
 from ..assign import assign
 from ..cluster import cluster
-from ..config import load_config
 from ..curate import hide, merge, pin_quote, rename
 from ..describe.stage import describe
-from ..embedders import create_embedder
 from ..evaluate import evaluate, read_gold, story_scenarios
-from ..pipeline import cluster_setup, describe_options
 from . import cli
-from ._common import config_option, console, err_console, open_store, print_json, store_option
+from ._common import build, config_option, console, err_console, open_store, print_json, store_option
 
 
 @cli.command("cluster")
@@ -40,11 +37,11 @@ def cluster_command(db_path: str, config_path: str | None, clusterer: str | None
         scenarios cluster --min-cluster-size 20
         scenarios cluster --clusterer kmeans   # with n_clusters in scenarios.toml [clusterer]
     """
-    model, options = cluster_setup(load_config(config_path), clusterer, min_cluster_size=min_cluster_size,
-                                   assign_threshold=assign_threshold, pca_dims=pca_dims)
     with open_store(db_path, create=False) as store:
+        pipeline = build(config_path, store, clusterer=clusterer, min_cluster_size=min_cluster_size,
+                         assign_threshold=assign_threshold, pca_dims=pca_dims)
         err_console.print("Кластеризация…")
-        report = cluster(store, model, options=options, force=force)
+        report = cluster(store, pipeline.clusterer, options=pipeline.cluster_options, force=force)
     if report.reused:
         console.print(f"Ничего не изменилось с прогона {report.run_id}: {report.scenarios} сценариев "
                       "(--force, чтобы кластеризовать заново).")
@@ -59,21 +56,20 @@ def cluster_command(db_path: str, config_path: str | None, clusterer: str | None
 @cli.command("describe")
 @store_option
 @config_option
-@click.option("--embedder", "-e", help="The embedder the run was built on [default: the config file's].")
+@click.option("--embedder", "-e", help="The embedder the run was built on [default: the run's own].")
 def describe_command(db_path: str, config_path: str | None, embedder: str | None) -> None:
     """Give every scenario of the latest run a label, a kind, quotes and company mentions.
 
-    Re-running replaces the description (curated names and pinned quotes are kept).
+    Re-running replaces the description (curated names and pinned quotes are kept). The run's
+    own embedder is used (the one `scenarios embed` last ran with, when it was clustered).
 
     \b
     Example:
         scenarios describe --config corpus/scenarios.toml
     """
-    config = load_config(config_path)
-    name, params = config.component("embedder", embedder)
-    model = create_embedder(name, **params)
     with open_store(db_path, create=False) as store:
-        report = describe(store, model, options=describe_options(config))
+        pipeline = build(config_path, store, embedder=embedder)
+        report = describe(store, pipeline.embedder_for_run(store), options=pipeline.describe_options)
     console.print(f"Прогон {report.run_id}: описано сценариев {report.scenarios} за {report.seconds:.1f} с.")
 
 
@@ -158,7 +154,7 @@ def merge_command(source: str, target: str, db_path: str) -> None:
     """
     with open_store(db_path, create=False) as store:
         merge(store, source, target)
-    console.print(f"{source} объединён с {target}. Обновите описания: scenarios describe.")
+    console.print(f"{source} объединён с {target}: его участники, цитаты и упоминания компаний теперь у {target}.")
 
 
 @cli.command("pin-quote")
