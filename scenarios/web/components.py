@@ -1,18 +1,24 @@
-"""The lemmatiser and embedder the paste form uses, built once per app on first use."""
+"""The app's one pipeline: the paste form's fast stages and the background job share its models.
+
+The config is checked when the app is made (`build_pipeline`: a typo fails `scenarios serve` at
+once, not the first paste); models are built on first use, once per app.
+"""
 
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from typing import Any
 
 from ..assign import AssignReport, assign
 from ..cluster import latest_run
 from ..config import Config
 from ..embed import embed
-from ..embedders import Embedder, create_embedder
+from ..embedders import Embedder
 from ..errors import ScenariosError
-from ..lemmatise import Lemmatiser, lemmatisers
+from ..lemmatise import Lemmatiser
 from ..lemmatise.stage import lemmatise
+from ..pipeline import Pipeline, build_pipeline
 from ..store import Store
 
 
@@ -26,17 +32,35 @@ class FastReport:
 
 
 class Components:
-    """Configured components, loaded lazily (a model takes seconds) and shared by requests.
+    """The configured pipeline, its models loaded lazily (a model takes seconds) and shared.
 
     Requests run the fast stages one at a time under a lock, so a model is never used by two
-    threads at once and two pastes never assign the same new fragment twice.
+    threads at once and two pastes never assign the same new fragment twice. The background
+    job gets the same models through :meth:`shared_pipeline`, whose lemmatiser and embedder
+    take the same lock per call, so a paste waits at most one batch for the job.
     """
 
     def __init__(self, config: Config) -> None:
         self.config = config
-        self._lock = threading.Lock()
-        self._lemmatiser: Lemmatiser | None = None
-        self._embedder: Embedder | None = None
+        self._lock = threading.RLock()
+        self._pipeline: Pipeline | None = None
+        build_pipeline(config)  # refuse a bad config now; the store decides the rest on first use
+
+    def pipeline(self, store: Store | None = None) -> Pipeline:
+        """The app's pipeline, chosen on first use with `store` (what last ran on it carries)."""
+        with self._lock:
+            if self._pipeline is None:
+                self._pipeline = build_pipeline(self.config, store)
+            return self._pipeline
+
+    def shared_pipeline(self, store: Store) -> Pipeline:
+        """The app's pipeline for another thread: the same models, each call under the app's lock."""
+        pipeline = self.pipeline(store)
+        shared = Pipeline(pipeline.config, pipeline.choices, pipeline.cluster_options, pipeline.describe_options,
+                          pipeline.engine_choice)
+        shared._built.update(lemmatiser=_Serialised(self._get_lemmatiser(store), "lemmatise", self._lock),
+                             embedder=_Serialised(self._get_embedder(store), "embed", self._lock))
+        return shared
 
     def fast_stages(self, store: Store) -> FastReport:
         """Lemmatise and embed what is new, then assign it to the latest run's scenarios.
@@ -45,27 +69,38 @@ class Components:
         None when there are no scenarios yet.
         """
         with self._lock:
-            lemmas = lemmatise(store, self._get_lemmatiser())
-            vectors = embed(store, self._get_embedder())
+            lemmas = lemmatise(store, self._get_lemmatiser(store))
+            vectors = embed(store, self._get_embedder(store))
             try:
                 latest_run(store)
             except ScenariosError:
                 return FastReport(lemmas.done, vectors.done, None)
             return FastReport(lemmas.done, vectors.done, assign(store))
 
-    def lemmatiser(self) -> Lemmatiser:
+    def lemmatiser(self, store: Store | None = None) -> Lemmatiser:
         """The configured lemmatiser (for lemma search), built on first use."""
         with self._lock:
-            return self._get_lemmatiser()
+            return self._get_lemmatiser(store)
 
-    def _get_lemmatiser(self) -> Lemmatiser:
-        if self._lemmatiser is None:
-            name, params = self.config.component("lemmatiser")
-            self._lemmatiser = lemmatisers.create(name, **params)
-        return self._lemmatiser
+    def _get_lemmatiser(self, store: Store | None) -> Lemmatiser:
+        return self.pipeline(store).lemmatiser
 
-    def _get_embedder(self) -> Embedder:
-        if self._embedder is None:
-            name, params = self.config.component("embedder")
-            self._embedder = create_embedder(name, **params)
-        return self._embedder
+    def _get_embedder(self, store: Store | None) -> Embedder:
+        return self.pipeline(store).embedder
+
+
+class _Serialised:
+    """A component whose working method (`embed`, `lemmatise`) runs under `lock`; all else passes through."""
+
+    def __init__(self, component: Any, method: str, lock: threading.RLock) -> None:
+        self._component, self._method, self._lock = component, method, lock
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self._component, name)
+        if name != self._method:
+            return attribute
+
+        def locked(*args: Any, **kwargs: Any) -> Any:
+            with self._lock:
+                return attribute(*args, **kwargs)
+        return locked
