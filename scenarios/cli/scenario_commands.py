@@ -93,21 +93,27 @@ def assign_command(db_path: str, threshold: float | None) -> None:
 @store_option
 @click.option("--gold", "gold_path", required=True, type=click.Path(dir_okay=False), help="CSV of gold labels.")
 @click.option("--id-column", default="id", show_default=True, help="Column matching the stories' external_id.")
+@click.option("--text-column", help="Match rows to stories by this column's text [default: by text when the file "
+              "has no id column: text, текст, отзыв...].")
 @click.option("--label-column", default="label", show_default=True, help="Column with the gold scenario.")
 @click.option("--ignore-label", multiple=True, help="Gold labels to leave out (e.g. none).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def eval_command(db_path: str, gold_path: str, id_column: str, label_column: str, ignore_label: tuple[str, ...],
-                 as_json: bool) -> None:
+def eval_command(db_path: str, gold_path: str, id_column: str, text_column: str | None, label_column: str,
+                 ignore_label: tuple[str, ...], as_json: bool) -> None:
     """Score the latest run against gold labels, story by story (main scenario per story).
 
+    A gold file without an id column is matched to the stories by text (as `add` stored them).
+
     \b
-    Example:
+    Examples:
         scenarios add reviews.csv --id-column review_id
         scenarios eval --gold reviews_gold.csv --id-column review_id --label-column theme --json
+        scenarios eval --gold banki_reviews_themes.csv --label-column theme
     """
-    gold = {k: v for k, v in read_gold(gold_path, id_column, label_column).items() if v not in ignore_label}
+    gold = read_gold(gold_path, id_column, label_column, text_column=text_column)
+    labels = {k: v for k, v in gold.items() if v not in ignore_label}
     with open_store(db_path, create=False) as store:
-        result = evaluate(story_scenarios(store), gold)
+        result = evaluate(story_scenarios(store, by=gold.by), labels)
     data = result.as_dict()
     if as_json:
         print_json({"v_measure": data["v_measure"], "homogeneity": data["homogeneity"],
