@@ -48,10 +48,6 @@ class Config:
     sections: dict[str, dict[str, Any]] = field(default_factory=dict)
     path: Path | None = None
 
-    def names(self, family: str) -> bool:
-        """Whether the file names the component of `family` (so it is not taken from the store)."""
-        return "name" in self.sections.get(family, {})
-
     def component(self, family: str, override: str | None = None) -> tuple[str, dict[str, Any]]:
         """`(name, params)` of the component for `family`.
 

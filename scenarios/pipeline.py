@@ -19,13 +19,15 @@ re-clusters (scenario ids, names and pins survive) and describes the new run.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .cluster import ClusterOptions, cluster
+from .cluster import ClusterOptions, RunReport, cluster
 from .clusterers import Clusterer, clusterers
 from .config import COMPONENT_SECTIONS, Config
 from .describe.stage import DescribeOptions, describe
@@ -38,7 +40,7 @@ from .lemmatise import Lemmatiser, lemmatisers
 from .lemmatise.stage import lemmatise
 from .options import from_section
 from .registry import Registry
-from .stage import active_recipe, recipe_of
+from .stage import active_recipe, recipe_of, register_component
 from .store import Store
 
 StageCallback = Callable[[str, Any], None]
@@ -135,6 +137,21 @@ class Pipeline:
                 self._built[key] = _build("embedder", *recipe)
             return self._built[key]  # type: ignore[no-any-return]
 
+    def cluster(self, store: Store, *, force: bool = False) -> RunReport:
+        """Cluster the active embedder's vectors with this pipeline's clusterer and run options.
+
+        The clusterer's recipe becomes the store's `active.clusterer`, so a later `run` that
+        names none re-clusters the same way.
+        """
+        clusterer = self.clusterer
+        report = cluster(store, clusterer, options=self.cluster_options, force=force,
+                         embedder_id=self._built["embedder"].id if "embedder" in self._built else None)
+        name, params = self.choices["clusterer"].recipe
+        text = json.dumps([name, params], sort_keys=True, default=str)
+        register_component(store, "clusterer", name, f"{name}:{hashlib.sha1(text.encode()).hexdigest()[:12]}",
+                           clusterer.config, recipe=(name, params))
+        return report
+
     def _component(self, family: str) -> Any:
         with self._lock:
             if family not in self._built:
@@ -199,7 +216,7 @@ def _choose(config: Config, family: str, flag: str | None, store: Store | None) 
     if flag:
         name, params = config.component(family, flag)
         source = "flag"
-    elif config.names(family):
+    elif config.sections.get(family):  # a section with parameters only is about the default component
         name, params = config.component(family)
         source = "config"
     elif store is not None and (recipe := active_recipe(store, family)) is not None and _known(family, recipe[0]):
@@ -207,7 +224,7 @@ def _choose(config: Config, family: str, flag: str | None, store: Store | None) 
         source = "store"
     else:
         name, params = config.component(family)
-        source = "default" if not config.sections.get(family) else "config"
+        source = "default"
     return Choice(family, name, _checked(family, name, params), source)
 
 
@@ -263,8 +280,7 @@ def run(store: Store, config: Config | Pipeline, paths: Iterable[str | Path] = (
     embedder = pipeline.embedder
     with engine or pipeline.engine() as runner:
         finished("embed", embed(store, embedder, progress=bar("embed"), engine=runner))
-    clustered = cluster(store, pipeline.clusterer, options=pipeline.cluster_options, embedder_id=embedder.id,
-                        force=recluster)
+    clustered = pipeline.cluster(store, force=recluster)
     if not clustered.reused:
         finished("cluster", clustered)
     if needs_description(store):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import click
 
 from ..assign import assign
-from ..cluster import cluster
 from ..curate import hide, merge, pin_quote, rename
 from ..describe.stage import describe
 from ..evaluate import evaluate, read_gold, story_scenarios
@@ -41,7 +40,7 @@ def cluster_command(db_path: str, config_path: str | None, clusterer: str | None
         pipeline = build(config_path, store, clusterer=clusterer, min_cluster_size=min_cluster_size,
                          assign_threshold=assign_threshold, pca_dims=pca_dims)
         err_console.print("Кластеризация…")
-        report = cluster(store, pipeline.clusterer, options=pipeline.cluster_options, force=force)
+        report = pipeline.cluster(store, force=force)
     if report.reused:
         console.print(f"Ничего не изменилось с прогона {report.run_id}: {report.scenarios} сценариев "
                       "(--force, чтобы кластеризовать заново).")
