@@ -64,7 +64,7 @@ def check_call(factory: Callable[..., Any], section: str, params: Mapping[str, A
     required = [p.name for p in named if p.default is p.empty and p.name not in params]
     if required:
         raise ConfigError(f"В секции [{section}] не хватает параметра «{required[0]}».")
-    hints = _hints(factory.__init__ if isinstance(factory, type) else factory)
+    hints = _hints(factory.__init__ if isinstance(factory, type) else factory)  # type: ignore[misc]
     return {key: convert(value, hints.get(key, Any), section, key) for key, value in params.items()}
 
 
