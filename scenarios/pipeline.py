@@ -108,6 +108,11 @@ class Pipeline:
         """The clusterer, built on first use."""
         return self._component("clusterer")  # type: ignore[no-any-return]
 
+    @property
+    def built(self) -> bool:
+        """Whether any component has been built (loaded) yet."""
+        return bool(self._built)
+
     def engine(self) -> Engine:
         """A new engine for one embed stage (its owner closes it: `with pipeline.engine() as e:`)."""
         if self.engine_choice.name == "local":

@@ -44,13 +44,17 @@ class Components:
         self.config = config
         self._lock = threading.RLock()
         self._pipeline: Pipeline | None = None
+        self._with_store = False  # chosen with a store: what last ran on it carries
         build_pipeline(config)  # refuse a bad config now; the store decides the rest on first use
 
     def pipeline(self, store: Store | None = None) -> Pipeline:
         """The app's pipeline, chosen on first use with `store` (what last ran on it carries)."""
         with self._lock:
-            if self._pipeline is None:
+            stale = (self._pipeline is not None and not self._pipeline.built and store is not None
+                     and not self._with_store)
+            if self._pipeline is None or stale:  # nothing loaded yet: let the store's state choose
                 self._pipeline = build_pipeline(self.config, store)
+                self._with_store = store is not None
             return self._pipeline
 
     def shared_pipeline(self, store: Store) -> Pipeline:
