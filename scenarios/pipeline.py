@@ -108,6 +108,12 @@ class Pipeline:
         """The clusterer, built on first use."""
         return self._component("clusterer")  # type: ignore[no-any-return]
 
+    def sharing(self, **built: Any) -> Pipeline:
+        """The same choices and options with these components already built (e.g. `embedder=`)."""
+        copy = Pipeline(self.config, self.choices, self.cluster_options, self.describe_options, self.engine_choice)
+        copy._built.update(built)
+        return copy
+
     @property
     def built(self) -> bool:
         """Whether any component has been built (loaded) yet."""

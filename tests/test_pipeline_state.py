@@ -224,3 +224,12 @@ def test_the_background_job_reuses_the_app_s_models(db: Path, monkeypatch: pytes
     assert [s["title"] for s in state["stages"]] == [STAGE_NAMES[s] for s in JOB_STAGES]
     with Store(db) as store:
         assert store.count("runs") == 2 and store.query("SELECT embedder FROM runs WHERE id = 2")[0]["embedder"] == HASHING
+
+
+def test_the_app_s_job_and_page_share_one_set_of_components(db: Path) -> None:
+    from scenarios.web.app import create_app
+
+    app = create_app(db, CORPUS / "scenarios.toml")
+    assert app.extensions["scenarios.recluster"].components is app.extensions["scenarios.components"]
+    other = create_app(db, CORPUS / "scenarios.toml")
+    assert other.extensions["scenarios.components"] is not app.extensions["scenarios.components"]

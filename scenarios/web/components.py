@@ -7,6 +7,7 @@ once, not the first paste); models are built on first use, once per app.
 from __future__ import annotations
 
 import threading
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,6 +47,16 @@ class Components:
         self._pipeline: Pipeline | None = None
         self._with_store = False  # chosen with a store: what last ran on it carries
         build_pipeline(config)  # refuse a bad config now; the store decides the rest on first use
+        _MADE[id(config)] = self
+
+    @classmethod
+    def for_config(cls, config: Config) -> Components:
+        """The components already made for this config object (the app's), else new ones.
+
+        So the background job, made beside the page's components from the same config, shares
+        their models instead of loading a second copy.
+        """
+        return _MADE.get(id(config)) or cls(config)
 
     def pipeline(self, store: Store | None = None) -> Pipeline:
         """The app's pipeline, chosen on first use with `store` (what last ran on it carries)."""
@@ -59,12 +70,9 @@ class Components:
 
     def shared_pipeline(self, store: Store) -> Pipeline:
         """The app's pipeline for another thread: the same models, each call under the app's lock."""
-        pipeline = self.pipeline(store)
-        shared = Pipeline(pipeline.config, pipeline.choices, pipeline.cluster_options, pipeline.describe_options,
-                          pipeline.engine_choice)
-        shared._built.update(lemmatiser=_Serialised(self._get_lemmatiser(store), "lemmatise", self._lock),
-                             embedder=_Serialised(self._get_embedder(store), "embed", self._lock))
-        return shared
+        return self.pipeline(store).sharing(
+            lemmatiser=_Serialised(self._get_lemmatiser(store), "lemmatise", self._lock),
+            embedder=_Serialised(self._get_embedder(store), "embed", self._lock))
 
     def fast_stages(self, store: Store) -> FastReport:
         """Lemmatise and embed what is new, then assign it to the latest run's scenarios.
@@ -91,6 +99,11 @@ class Components:
 
     def _get_embedder(self, store: Store | None) -> Embedder:
         return self.pipeline(store).embedder
+
+
+#: Components by the id of the config they were made from; weak, so an app that ends frees them
+#: (a live entry keeps its config alive, so the id cannot be reused meanwhile).
+_MADE: weakref.WeakValueDictionary[int, Components] = weakref.WeakValueDictionary()
 
 
 class _Serialised:

@@ -60,9 +60,9 @@ class Recluster:
     """The app's single re-clustering job over the store at `db_path`."""
 
     def __init__(self, db_path: str, config: Config, components: Components | None = None) -> None:
-        """`components`: the app's, whose models the job reuses (default: its own, for a job alone)."""
+        """`components`: the app's, whose models the job reuses (default: those made for `config`)."""
         self.db_path, self.config = db_path, config
-        self.components = components or Components(config)
+        self.components = components or Components.for_config(config)
         self._lock = threading.Lock()
         self._state = JobState()
         self._thread: threading.Thread | None = None
