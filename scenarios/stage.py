@@ -163,5 +163,6 @@ def runs_status(store: Store) -> dict[str, Any]:
             "unassigned_share": (run["unassigned"] or 0) / run["fragments"] if run["fragments"] else 0.0,
             "created_at": run["created_at"], "described": run["described_at"] is not None,
             "described_at": run["described_at"], "waiting": int(waiting),
+            "components": run_components(store, run["id"]),
         }
     return result

@@ -111,7 +111,9 @@ def test_status_shows_every_stage_with_db_before_or_after_the_command(db: Path) 
     table = invoke("--db", str(db), "status").output
     assert "прогонов кластеризации" in table and "scenarios describe" in table
     invoke("describe", "--db", str(db))
-    assert json.loads(invoke("--db", str(db), "status", "--json").output)["latest_run"]["described"] is True
+    described = json.loads(invoke("--db", str(db), "status", "--json").output)["latest_run"]
+    assert described["described"] is True
+    assert described["components"]["embedder"]["id"] == HASHING and "kinds" in described["components"]
 
 
 def test_the_command_s_own_db_wins_over_the_group_s(db: Path, tmp_path: Path) -> None:
