@@ -170,14 +170,6 @@ class Pipeline:
                 self._built[family] = _build(family, choice.name, choice.params)
             return self._built[family]
 
-    def summary(self) -> dict[str, Any]:
-        """Every choice and option, as plain data (what `status --json` and a digest can show)."""
-        return {
-            **{family: {"name": c.name, "params": c.params, "source": c.source} for family, c in self.choices.items()},
-            "cluster": self.cluster_options.config, "describe": self.describe_options.config,
-            "engine": {"name": self.engine_choice.name, "params": self.engine_choice.params},
-        }
-
 
 REGISTRIES: dict[str, Registry[Any]] = {"lemmatiser": lemmatisers, "embedder": embedders, "clusterer": clusterers}
 
@@ -230,13 +222,23 @@ def _choose(config: Config, family: str, flag: str | None, store: Store | None) 
     elif config.sections.get(family):  # a section with parameters only is about the default component
         name, params = config.component(family)
         source = "config"
-    elif store is not None and (recipe := active_recipe(store, family)) is not None and _known(family, recipe[0]):
-        name, params = recipe
-        source = "store"
+    elif store is not None and (carried := _carried(store, family)) is not None:
+        return carried
     else:
         name, params = config.component(family)
         source = "default"
     return Choice(family, name, _checked(family, name, params), source)
+
+
+def _carried(store: Store, family: str) -> Choice | None:
+    """What last ran on the store, if it can still be built (a renamed parameter: the default instead)."""
+    recipe = active_recipe(store, family)
+    if recipe is None or not _known(family, recipe[0]):
+        return None
+    try:
+        return Choice(family, recipe[0], _checked(family, *recipe), "store")
+    except ConfigError:
+        return None
 
 
 def _known(family: str, name: str) -> bool:
