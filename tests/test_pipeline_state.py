@@ -235,3 +235,16 @@ def test_the_app_s_job_and_page_share_one_set_of_components(db: Path) -> None:
     assert app.extensions["scenarios.recluster"].components is app.extensions["scenarios.components"]
     other = create_app(db, CORPUS / "scenarios.toml")
     assert other.extensions["scenarios.components"] is not app.extensions["scenarios.components"]
+
+
+def test_a_gold_file_with_neither_ids_nor_texts_names_what_it_has(tmp_path: Path) -> None:
+    from scenarios.errors import InputError
+    from scenarios.evaluate import read_gold
+
+    gold = tmp_path / "gold.csv"
+    gold.write_text("номер,тема\n1,Курьер опоздал\n", encoding="utf-8")
+    with pytest.raises(InputError, match="номер, тема"):
+        read_gold(gold, label_column="тема")
+    gold.write_text("отзыв,тема\nКарту ждала три недели.,доставка\n", encoding="utf-8")
+    labels = read_gold(gold, label_column="тема")
+    assert labels.by == "id" and list(labels.values()) == ["доставка"]
