@@ -19,6 +19,7 @@ from typing import Any
 from ..config import Config
 from ..errors import ScenariosError
 from ..pipeline import STAGE_NAMES, run
+from ..pipeline import STAGES as PIPELINE_STAGES
 from ..store import Store
 from .components import Components
 from .queries import pending_fragments
@@ -26,7 +27,7 @@ from .queries import pending_fragments
 log = logging.getLogger(__name__)
 
 #: The stages the job runs (nothing is ingested: pastes were stored already).
-STAGES = ("lemmatise", "embed", "cluster", "describe")
+STAGES = tuple(stage for stage in PIPELINE_STAGES if stage != "ingest")
 
 
 @dataclass
