@@ -164,6 +164,8 @@ def test_engine_options_are_checked_against_the_engine() -> None:
     with pytest.raises(ConfigError, match=r"\[embed\].*«workers».*целым"):
         build_pipeline(Config({"embed": {"engine": "dask", "workers": "два"}}))
     assert build_pipeline(Config({"embed": {"engine": "dask", "workers": 2}})).engine_choice.params == {"workers": 2}
+    with pytest.raises(ConfigError, match=r"\[embed\].*«workers».*local"):
+        build_pipeline(Config({"embed": {"workers": 2}}))
 
 
 def test_kind_classifier_settings_are_reachable_and_checked() -> None:

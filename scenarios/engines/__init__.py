@@ -46,7 +46,8 @@ def engine_choice(config: Config, name: str | None = None, **overrides: Any) -> 
         if given:
             raise ConfigError(f"{', '.join('--' + k for k in given)}: только вместе с --engine dask или ray.")
         if section and chosen == configured:
-            engines.check("local", section, "embed")
+            raise ConfigError(f"В секции [embed] параметр «{sorted(section)[0]}» не нужен при engine = \"local\": "
+                              "address, workers и другие задаются вместе с engine = \"dask\" или \"ray\".")
         return "local", {}
     params = {**(section if chosen == configured else {}), **given}
     return chosen, engines.check(chosen, params, "embed")
