@@ -138,11 +138,11 @@ def test_max_fit_and_representation_from_a_file_reach_the_run_options(tmp_path: 
 def test_a_misnamed_representation_key_is_a_message_not_a_traceback(tmp_path: Path, runner: CliRunner) -> None:
     path = tmp_path / "scenarios.toml"
     path.write_text("[cluster]\nrepresentation = {pca = 10}\n", encoding="utf-8")
-    assert runner.invoke(cli, ["init", "--db", str(tmp_path / "x.db")]).exit_code == 0
-    result = runner.invoke(cli, ["cluster", "--db", str(tmp_path / "x.db"), "--config", str(path)])
+    result = runner.invoke(cli, ["cluster", "--db", str(tmp_path / "missing.db"), "--config", str(path)])
     assert result.exit_code == 1
     assert "[cluster.representation]" in result.stderr and "«pca»" in result.stderr
     assert "pca_dims" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "missing.db").exists(), "the config is refused before the store is touched"
 
 
 def test_unknown_and_malformed_sections_are_refused_when_loaded(tmp_path: Path) -> None:

@@ -50,10 +50,16 @@ def store_option(f: F) -> F:
     )(f)
 
 
+def _checked_config(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Check the whole config file while the command line is read, before any store or model is opened."""
+    build_pipeline(load_config(value))
+    return value
+
+
 def config_option(f: F) -> F:
-    """`--config FILE` (default `scenarios.toml` in the working directory, when present)."""
+    """`--config FILE` (default `scenarios.toml` in the working directory, when present), checked at once."""
     return click.option(
-        "--config", "config_path", type=click.Path(dir_okay=False), default=None,
+        "--config", "config_path", type=click.Path(dir_okay=False), default=None, callback=_checked_config,
         help="TOML file naming the component and parameters of each stage [default: ./scenarios.toml].",
     )(f)
 
