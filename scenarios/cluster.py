@@ -94,10 +94,10 @@ def cluster(
         raise ScenariosError("Слишком мало фрагментов для кластеризации: добавьте истории.")
     rows = {h: i for i, h in enumerate(hashes)}
     texts = fragment_texts(store, hashes) if options.representation.lexical else None
-    projection = options.representation.fit_chunks((chunk for _, chunk in _chunks(store, embedder_id, rows)), texts)
+    projection, lexical = options.representation.fit_rows((c for _, c in _chunks(store, embedder_id, rows)), texts)
     space = np.empty((len(hashes), projection.dim(embedding_dim(store, embedder_id))), dtype=np.float32)
     for index, chunk in _chunks(store, embedder_id, rows):
-        space[index] = projection.transform(chunk, [texts[i] for i in index] if projection.lexical and texts else None)
+        space[index] = projection.combine(chunk, None if lexical is None else lexical[index])
     fit = _even_sample(len(hashes), options.max_fit)
     labels = np.full(len(hashes), -1, dtype=int)
     fitted = np.asarray(clusterer.fit(space[fit]))

@@ -17,6 +17,7 @@ model loads (`scenarios.options`).
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,7 +65,7 @@ class Config:
         return {**DEFAULTS.get(name, {}), **self.sections.get(name, {})}
 
 
-def load_config(path: str | Path | None = None) -> Config:
+def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     """Read the config file; with no `path`, `scenarios.toml` if it exists, else defaults."""
     if path is None:
         candidate = Path(DEFAULT_FILE)

@@ -96,17 +96,17 @@ class Pipeline:
     @property
     def lemmatiser(self) -> Lemmatiser:
         """The lemmatiser, built on first use."""
-        return self._component("lemmatiser")  # type: ignore[no-any-return]
+        return self._component("lemmatiser")
 
     @property
     def embedder(self) -> Embedder:
         """The embedder, built on first use (with the recipe a cluster's workers rebuild it from)."""
-        return self._component("embedder")  # type: ignore[no-any-return]
+        return self._component("embedder")
 
     @property
     def clusterer(self) -> Clusterer:
         """The clusterer, built on first use."""
-        return self._component("clusterer")  # type: ignore[no-any-return]
+        return self._component("clusterer")
 
     def sharing(self, **built: Any) -> Pipeline:
         """The same choices and options with these components already built (e.g. `embedder=`)."""
@@ -139,14 +139,14 @@ class Pipeline:
         with self._lock:
             built = self._built.get("embedder")
             if built is not None and built.id == row[0]:
-                return built  # type: ignore[no-any-return]
+                return built
             recipe = recipe_of(store, row[0])
             if recipe is None or recipe == choice.recipe:
                 return self.embedder
             key = f"embedder:{row[0]}"
             if key not in self._built:
                 self._built[key] = _build("embedder", *recipe)
-            return self._built[key]  # type: ignore[no-any-return]
+            return self._built[key]
 
     def cluster(self, store: Store, *, force: bool = False) -> RunReport:
         """Cluster the active embedder's vectors with this pipeline's clusterer and run options.

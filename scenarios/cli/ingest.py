@@ -11,6 +11,7 @@ from ..ingest import DEFAULT_MAX_MB, IngestOptions, IngestReport, add_stream, it
 from ..readers import ReadOptions
 from ..records import FIELDS
 from ..sources import find_files
+from ..store import Store
 from . import cli
 from ._common import console, err_console, open_store, store_option, styled
 
@@ -86,7 +87,7 @@ def add(paths: tuple[str, ...], db_path: str, source: str | None, channel: str |
         sys.exit(1)
 
 
-def _add_files(store, paths: tuple[str, ...], options: IngestOptions) -> IngestReport:
+def _add_files(store: Store, paths: tuple[str, ...], options: IngestOptions) -> IngestReport:
     files = find_files(paths)
     report = IngestReport()
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())

@@ -133,8 +133,7 @@ def describe(store: Store, embedder: Embedder, *, options: DescribeOptions | Non
     if run_embedder != embedder.id:
         raise ScenariosError(f"Прогон {run_id} построен на эмбеддере {run_embedder}, а выбран {embedder.id}: "
                              "укажите тот же эмбеддер (--embedder) или перекластеризуйте.")
-    pins: dict[str, list[str]] = {sid: list(c["pinned"]) for sid, c in curation(store).items()  # type: ignore[call-overload]
-                                  if c["pinned"]}
+    pins: dict[str, list[str]] = {sid: list(c["pinned"]) for sid, c in curation(store).items() if c["pinned"]}
     scenarios = load_scenarios(store, run_id, sample=options.sample,
                                keep={f for pinned in pins.values() for f in pinned})
     parts = _Parts.build(embedder, options)

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..errors import ComponentError
+from ..lang.ru.spelling import fold
 from ..stage import StageReport, batches, done_count, pending, register_component, texts_of
 from ..store import Store
 from ..threads import single_blas_thread
@@ -62,11 +63,6 @@ def _lemmatise_batch(store: Store, lemmatiser: Lemmatiser, chunk: Sequence[str])
             [(fold(r[2]), r[0], r[1]) for r in rows],
         )
     return len(chunk)
-
-
-def fold(text: str) -> str:
-    """Search form: lower case, ё as е."""
-    return text.lower().replace("ё", "е")
 
 
 def encode_tokens(tokens: Sequence[Token]) -> str:
