@@ -144,7 +144,7 @@ def test_rerun_keeps_ids_and_curation(store: Store) -> None:
 
 
 def test_describe_reads_a_sample_of_big_scenarios_but_keeps_pins_and_company_counts(store: Store) -> None:
-    from scenarios.describe.stage import DescribeOptions, describe
+    from scenarios.describe.stage import CompanyOptions, DescribeOptions, describe
 
     run = cluster(store, clusterers.create("hdbscan"))
     big = store.query("SELECT id, fragments FROM scenarios WHERE run_id = ? ORDER BY fragments DESC LIMIT 1",
@@ -156,7 +156,7 @@ def test_describe_reads_a_sample_of_big_scenarios_but_keeps_pins_and_company_cou
     embedder = create_embedder("hashing")
 
     def described(sample: int | None) -> tuple[list, list]:
-        describe(store, embedder, options=DescribeOptions(sample=sample, ner=False))
+        describe(store, embedder, options=DescribeOptions(sample=sample, companies=CompanyOptions(ner=False)))
         quotes = store.query("SELECT fragment_id, pinned FROM quotes WHERE run_id = ? AND scenario_id = ?",
                              (run.run_id, big["id"]))
         mentions = store.query("SELECT scenario_id, company, mentions, stories FROM mentions WHERE run_id = ? "
