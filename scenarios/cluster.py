@@ -248,7 +248,7 @@ def canonical_labels(labels: np.ndarray, hashes: Sequence[str]) -> np.ndarray:
 
     def key(c: int) -> tuple[int, str]:
         members = np.flatnonzero(labels == c)
-        return -len(members), min(hashes[i] for i in members)
+        return -len(members), min(hashes[int(i)] for i in members)
 
     order = sorted(clusters, key=key)
     mapping = {c: i for i, c in enumerate(order)} | {-1: -1}

@@ -85,7 +85,7 @@ class Projection:
             value = getattr(self, name)
             if value is not None:
                 arrays[name] = value
-        np.savez_compressed(buffer, **arrays)
+        np.savez_compressed(buffer, **arrays)  # type: ignore[arg-type]  # the stub reads **arrays as allow_pickle
         return buffer.getvalue()
 
     @classmethod
@@ -150,17 +150,19 @@ class Representation:
         time, O(d^2) memory). The n-gram counts made to fit the lexical half are projected at
         once, so the caller never counts the same texts twice.
         """
-        n, total, scatter = 0, None, None
+        n, sums = 0, None
         for chunk in chunks:
             x = chunk.astype(np.float64)
-            if total is None:
-                total, scatter = np.zeros(x.shape[1]), np.zeros((x.shape[1], x.shape[1]))
+            if sums is None:
+                sums = np.zeros(x.shape[1]), np.zeros((x.shape[1], x.shape[1]))
+            total, scatter = sums
             n += len(x)
             total += x.sum(axis=0)
             if self.pca_dims:
                 scatter += x.T @ x
-        if total is None or scatter is None:
+        if sums is None:
             raise ValueError("no vectors to fit")
+        total, scatter = sums
         mean = total / n if self.center else np.zeros_like(total)
         components = None
         if self.pca_dims and self.pca_dims < min(n, len(total)):
