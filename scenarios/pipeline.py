@@ -243,18 +243,24 @@ def _carried(store: Store, family: str) -> Choice | None:
 
 def _known(family: str, name: str) -> bool:
     """Whether a stored name can be built again (a bare `st` lost its model: stores before recipes)."""
-    return name != "st" and name.partition(":")[0] in REGISTRIES[family].names()
+    registry = REGISTRIES[family]
+    registered, _ = registry.spec(name, {})
+    return registered in registry.names() and not (registered == name and registry.argument(name))
 
 
 def _checked(family: str, name: str, params: dict[str, Any]) -> dict[str, Any]:
-    """Parameters checked against the factory; `st:<model>` takes the model from the spec."""
-    registered, _, model = name.partition(":")
-    if family == "embedder" and registered == "st":
-        if "model" in params:
-            raise ConfigError("Для эмбеддера st модель задаётся в имени: name = \"st:/путь/к/модели\".")
-        embedders.check("st", {**params, "model": model}, "embedder")
-        return dict(params)
-    return REGISTRIES[family].check(registered, params, family)
+    """Parameters checked against the factory; `st:<model>` takes its model from the spec, not params."""
+    registry = REGISTRIES[family]
+    registered, full = registry.spec(name, params)
+    argument = registry.argument(registered) if registered != name else None
+    if argument is None:
+        return registry.check(name, params, family)
+    if argument in params:
+        raise ConfigError(f"Для компонента {registered} параметр «{argument}» задаётся в имени: "
+                          f"name = \"{registered}:…\".")
+    checked = registry.check(registered, full, family)
+    checked.pop(argument)
+    return checked
 
 
 @dataclass

@@ -25,6 +25,7 @@ class Registry(Generic[T]):
         self.family = family
         self._factories: dict[str, Callable[..., T]] = {}
         self._lazy: dict[str, str] = {}
+        self._arguments: dict[str, str] = {}
         self._plugins_loaded = False
 
     def register(self, name: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
@@ -37,14 +38,29 @@ class Registry(Generic[T]):
 
         return add
 
-    def register_lazy(self, name: str, path: str) -> None:
+    def register_lazy(self, name: str, path: str, *, argument: str | None = None) -> None:
         """Make the class at `path` ("package.module:Class") available as `name`.
 
         The module is imported on first `create`, so choosing `hdbscan` never loads what `e5`
-        needs, and importing the package stays quick.
+        needs, and importing the package stays quick. With `argument`, the name takes a value
+        after a colon, passed as that parameter: `st:/models/LaBSE` builds `st` with
+        `model="/models/LaBSE"`.
         """
         self._lazy[name] = path
         self._factories.pop(name, None)
+        if argument:
+            self._arguments[name] = argument
+
+    def argument(self, name: str) -> str | None:
+        """The parameter a `name:value` spec sets, for a name registered with one."""
+        return self._arguments.get(name)
+
+    def spec(self, spec: str, params: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+        """`(name, params)` of a spec: `name`, or `name:value` for a name that takes an argument."""
+        name, colon, value = spec.partition(":")
+        if colon and name in self._arguments:
+            return name, {**params, self._arguments[name]: value}
+        return spec, dict(params)
 
     def names(self) -> list[str]:
         """Registered names, built-ins and plugins."""
@@ -77,7 +93,11 @@ class Registry(Generic[T]):
         return self.build(name, params)
 
     def build(self, name: str, params: Mapping[str, Any], *, section: str | None = None) -> T:
-        """Build `name` from a config section's `params`; errors name `section` (default: the family)."""
+        """Build `name` (or `name:value`, see `register_lazy`) from a config section's `params`.
+
+        Errors name `section` (default: the family).
+        """
+        name, params = self.spec(name, params)
         return self.factory(name)(**self.check(name, params, section))
 
     def _load_plugins(self) -> None:

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from scenarios.browse import list_stories
 from scenarios.cli import cli
 from scenarios.ingest import add_text
-from scenarios.lemmatise import lemmatisers
+from scenarios.lemmatise import Lemmatiser, lemmatisers
 from scenarios.lemmatise.stage import decode_tokens, lemmatise
 from scenarios.store import Store
 
@@ -100,8 +100,8 @@ def test_lemmatise_runs_its_batches_under_one_blas_thread(store: Store, lemmatis
     before = [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
     seen: list[int] = []
 
-    class Watching:
-        id, config = lemmatiser.id, {}
+    class Watching(Lemmatiser):
+        id = lemmatiser.id
 
         def lemmatise(self, texts):
             seen.extend(i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas")

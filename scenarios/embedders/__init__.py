@@ -19,7 +19,7 @@ embedders: Registry[Embedder] = Registry("embedders")
 DEFAULT_EMBEDDER = "e5"
 
 embedders.register_lazy("e5", "scenarios.embedders._e5:E5Embedder")
-embedders.register_lazy("st", "scenarios.embedders._st:SentenceTransformerEmbedder")
+embedders.register_lazy("st", "scenarios.embedders._st:SentenceTransformerEmbedder", argument="model")
 embedders.register_lazy("hashing", "scenarios.embedders._fake:HashingEmbedder")
 embedders.register_lazy("navec", "scenarios.embedders._navec:NavecEmbedder")
 
@@ -27,10 +27,7 @@ embedders.register_lazy("navec", "scenarios.embedders._navec:NavecEmbedder")
 def create_embedder(spec: str = DEFAULT_EMBEDDER, **params: Any) -> Embedder:
     """Build an embedder from a spec: a registered name, or `st:<name-or-path>`."""
     recipe = Recipe(spec, dict(params))
-    name, _, model = spec.partition(":")
-    if name == "st":
-        params.setdefault("model", model)
-    embedder = embedders.create(name, **params)
+    embedder = embedders.build(spec, params)
     embedder.recipe = recipe  # how a cluster's workers build the same embedder (scenarios.engines)
     return embedder
 

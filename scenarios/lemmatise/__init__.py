@@ -10,12 +10,10 @@ Built-ins are registered here by name; other packages add theirs through the ent
 
 from ..registry import Registry
 from ._base import Lemmatiser, Token, lemma_string
-from ._pymorphy import PymorphyLemmatiser, first_parse
-from ._slovnet import SlovnetLemmatiser
 
 lemmatisers: Registry[Lemmatiser] = Registry("lemmatisers")
-lemmatisers.register("pymorphy")(PymorphyLemmatiser)
-lemmatisers.register("pymorphy-first")(first_parse)
-lemmatisers.register("slovnet")(SlovnetLemmatiser)
+lemmatisers.register_lazy("pymorphy", "scenarios.lemmatise._pymorphy:PymorphyLemmatiser")
+lemmatisers.register_lazy("pymorphy-first", "scenarios.lemmatise._pymorphy:first_parse")
+lemmatisers.register_lazy("slovnet", "scenarios.lemmatise._slovnet:SlovnetLemmatiser")
 
 __all__ = ["Lemmatiser", "Token", "lemma_string", "lemmatisers"]

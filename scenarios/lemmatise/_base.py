@@ -1,6 +1,6 @@
 """The lemmatiser contract: texts in, tokens with lemmas out.
 
-A lemmatiser only looks at text; the `lemmatise` stage (`stage.py`) feeds it fragments from the
+A lemmatiser only looks at text; the `lemmatise` stage feeds it fragments from the
 store and writes what it returns back, keyed by fragment hash and the lemmatiser's `id`.
 """
 
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,8 +38,14 @@ class Lemmatiser:
         ['не', 'перезвонить']
     """
 
+    #: The registered name it was created under (`pymorphy`, `slovnet`...).
+    name: str = "base"
     #: Stable identity of the component and its parameters; stored with every output row.
     id: str = "base"
+    #: The parameters that make `id`, stored with the component so a run can cite them.
+    config: dict[str, Any] = {}
+    #: `(name, params)` it was built from, so the stage records how to build it again.
+    recipe: tuple[str, dict[str, Any]] | None = None
 
     def lemmatise(self, texts: Sequence[str]) -> list[list[Token]]:
         """Return the tokens of each text, in order, with offsets into that text."""

@@ -67,8 +67,9 @@ class PymorphyLemmatiser(Lemmatiser):
 
         options = core_options(domain_stop_words, extra_stop_words, keep_words)
         self.core = RussianLemmatizer(rules=RULES if context else (), **options)
-        name = f"pymorphy:ctx{RULES_VERSION}" if context else f"pymorphy-first:{RULES_VERSION}"
-        self.id = name + stop_words_tag(domain_stop_words, extra_stop_words, keep_words)
+        self.name = "pymorphy" if context else "pymorphy-first"
+        version = f"ctx{RULES_VERSION}" if context else RULES_VERSION
+        self.id = f"{self.name}:{version}" + stop_words_tag(domain_stop_words, extra_stop_words, keep_words)
         self.config = {
             "context": context,
             "domain_stop_words": domain_stop_words,

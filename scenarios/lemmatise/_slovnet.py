@@ -76,6 +76,7 @@ class SlovnetLemmatiser(Lemmatiser):
         self.morph = Morph.load(str(data / "model" / "slovnet_morph_news_v1.tar"), batch_size=batch_size)
         self.morph.navec(Navec.load(str(data / "emb" / "navec_news_v1_1B_250K_300d_100q.tar")))
         self.core = RussianLemmatizer(**core_options(domain_stop_words, extra_stop_words, keep_words))
+        self.name = "slovnet"
         self.id = f"slovnet:news1+ctx{RULES_VERSION}" + stop_words_tag(domain_stop_words, extra_stop_words, keep_words)
         self.config = {
             "batch_size": batch_size,

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from ..errors import ComponentError
 from ..lang.ru.spelling import fold
@@ -33,9 +32,8 @@ def lemmatise(
     (measured on 500 real fragments under load: 0.8-0.9 CPU-seconds with one thread, 1.2-2.4 with
     two, and never slower in wall time). pymorphy3 is pure Python and unaffected.
     """
-    config: dict[str, Any] = getattr(lemmatiser, "config", {})
-    register_component(store, "lemmatiser", lemmatiser.id.split(":")[0], lemmatiser.id, config,
-                       recipe=getattr(lemmatiser, "recipe", None))
+    register_component(store, "lemmatiser", lemmatiser.name, lemmatiser.id, lemmatiser.config,
+                       recipe=lemmatiser.recipe)
     todo = pending(store, "lemmas", "lemmatiser", lemmatiser.id)
     already = done_count(store, "lemmas", "lemmatiser", lemmatiser.id)
     start, done = time.perf_counter(), 0
