@@ -241,3 +241,17 @@ def test_errors_are_printed_as_typed_not_as_markup(tmp_path: Path, runner: CliRu
     result = runner.invoke(cli, ["show", text, "--db", str(db)])
     assert result.exit_code == 1
     assert f"«{text}»" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_name_with_an_argument_passes_the_value_after_the_colon() -> None:
+    from fractions import Fraction
+
+    from scenarios.registry import Registry
+
+    numbers: Registry[Fraction] = Registry("numbers")
+    numbers.register_lazy("fraction", "fractions:Fraction", argument="numerator")
+    assert numbers.build("fraction:3/4", {}) == Fraction(3, 4)
+    assert numbers.build("fraction", {"numerator": "1/2"}) == Fraction(1, 2)
+    assert numbers.spec("fraction:1/3", {"denominator": None}) == ("fraction", {"numerator": "1/3", "denominator": None})
+    with pytest.raises(ConfigError, match="«fraction:3»"):  # a name without an argument keeps its colon
+        Registry("plain").build("fraction:3", {})
