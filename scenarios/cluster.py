@@ -23,6 +23,7 @@ import numpy as np
 
 from .clusterers import Clusterer
 from .embed import iter_vectors
+from .embedders import normalise_rows
 from .errors import ScenariosError
 from .lang.ru.chatter import content_words, is_chatter
 from .represent import Projection, Representation
@@ -260,8 +261,7 @@ def centroids(space: np.ndarray, labels: np.ndarray) -> np.ndarray:
     k = int(labels.max()) + 1
     sums = np.zeros((k, space.shape[1]))
     np.add.at(sums, labels[labels >= 0], space[labels >= 0])
-    norms = np.linalg.norm(sums, axis=1, keepdims=True)
-    return sums / np.where(norms == 0, 1, norms)
+    return normalise_rows(sums, np.float64)
 
 
 def _second_pass(space: np.ndarray, labels: np.ndarray, threshold: float | None, *,
@@ -321,14 +321,9 @@ def _original_centroids(
         old_label = np.array([old_index[origin_of[h]] if h in origin_of else -1 for h in hashes])
         np.add.at(new_sums, new_label[new_label >= 0], matrix[new_label >= 0])
         np.add.at(old_sums, old_label[old_label >= 0], matrix[old_label >= 0])
-    unit = _unit_rows(new_sums)
-    old_unit = _unit_rows(old_sums)
+    unit = normalise_rows(new_sums, np.float64)
+    old_unit = normalise_rows(old_sums, np.float64)
     return unit, old_members, {o: old_unit[old_index[o]] for o in old_ids if old_sums[old_index[o]].any()}
-
-
-def _unit_rows(x: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(x, axis=1, keepdims=True)
-    return x / np.where(norms == 0, 1, norms)
 
 
 @dataclass
