@@ -1,6 +1,8 @@
-"""Adding stories from the page: a paste (one story, or several split by a separator line or by
-table rows) and an upload of files or folders, through the same library calls as `scenarios add`,
-with its messages; then the fast stages assign the new fragments to the scenarios.
+"""Adding stories from the page: a paste, or an upload of files or folders.
+
+A paste is one story, or several split by a separator line or by table rows. Both go through the
+same library calls as `scenarios add`, with its messages; then the fast stages assign the new
+fragments to the scenarios.
 """
 
 from __future__ import annotations

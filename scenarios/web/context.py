@@ -2,27 +2,30 @@
 
 Every accessor lives here, so blueprints import this module and never `app.py`: the import graph
 of `web/` has no circle (`app` imports the blueprints; the blueprints import `context`; `context`
-imports only the extension classes, which import no blueprint). The objects themselves are all
-made in :func:`scenarios.web.app.create_app`.
+imports only the extension classes, which import no blueprint and no `context`;
+`tests/test_imports.py` checks it). The objects themselves are all made in
+:func:`scenarios.web.app.create_app`, under the keys below.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 
-from flask import current_app, g
+from flask import Flask, current_app, g
 
 from ..config import Config
 from ..digest.redact import Redactor
 from ..store import Store
-from . import digest_page
 from .components import Components
 from .digest_page import DigestCache
 from .jobs import Recluster
 
+log = logging.getLogger(__name__)
+
 COMPONENTS = "scenarios.components"
 RECLUSTER = "scenarios.recluster"
-DIGEST = digest_page.EXTENSION
+DIGEST = "scenarios.digest"
 MASKER = "scenarios.masker"
 
 
@@ -90,3 +93,17 @@ def digest_cache() -> DigestCache:
 def masker() -> Masker:
     """The app's masker of personal data in quotes."""
     return current_app.extensions[MASKER]
+
+
+def warm_digest(app: Flask) -> threading.Thread:
+    """Build `app`'s default digest in a background thread, so the first visitor does not wait for it."""
+    def work() -> None:
+        with app.test_request_context("/"):
+            try:
+                digest_cache().page(get_store())
+            except Exception:  # a failure here shows again, with its message, on the first visit
+                log.debug("digest warm-up failed", exc_info=True)
+
+    thread = threading.Thread(target=work, name="scenarios-digest-warmup", daemon=True)
+    thread.start()
+    return thread
