@@ -12,7 +12,7 @@ from scenarios.describe._base import Member
 from scenarios.describe.companies import CompanyFinder
 from scenarios.describe.labels import excluded_lemmas, ngrams, render_label, render_term, title_quote, top_terms
 from scenarios.describe.quotes import is_complete
-from scenarios.lemmatise import lemmatisers
+from scenarios.lemmatise import Lemmatiser, lemma_string, lemmatisers
 
 from .conftest import GoldCorpus
 
@@ -49,10 +49,16 @@ def test_negation_survives_where_something_did_not_happen(terms, labels) -> None
     assert re.search(r"\bне перезвон", labels["callback_never"].lower()), labels["callback_never"]
 
 
-def test_longer_terms_replace_their_nearly_as_strong_parts(terms) -> None:
-    callback = [term for term, _ in terms["callback_never"]]
-    assert "обещать перезвонить" in callback
-    assert "перезвонить" not in callback and "обещать" not in callback
+def test_longer_terms_replace_their_nearly_as_strong_parts(terms, pymorphy: Lemmatiser) -> None:
+    phrase = lemma_string(pymorphy.lemmatise(["обещали перезвонить"])[0])
+    said = story_members(["Мне обещали перезвонить через час", "Обещали перезвонить и пропали",
+                          "Два раза обещали перезвонить", "Менеджер обещали перезвонить завтра, тишина",
+                          "Обещали перезвонить, жду неделю"])
+    chosen = [term for term, _ in top_terms({"a": said, "b": story_members(["Приложение вылетает",
+                                                                           "Курьер опоздал"])})["a"]]
+    assert phrase in chosen and not set(phrase.split()) & set(chosen), chosen
+    with_phrases = [name for name, scored in terms.items() if any(" " in term for term, _ in scored[:3])]
+    assert len(with_phrases) >= len(terms) / 2, "on the demo corpus phrases win in most scenarios"
 
 
 def test_chosen_terms_never_contain_each_other(terms) -> None:
@@ -71,11 +77,24 @@ def test_labels_are_short_readable_phrases_not_lemma_lists(labels) -> None:
         assert all(len(part.split()) <= 5 for part in parts), label
 
 
-def test_terms_render_in_clients_most_frequent_form_with_proper_names(gold_corpus: GoldCorpus) -> None:
-    assert render_term("обещать перезвонить", gold_corpus.groups["callback_never"]) == "обещали перезвонить"
-    assert render_term("не_перезвонить", gold_corpus.groups["callback_never"]).startswith("не перезвонил")
-    assert "Сбер" in render_term("сбер", gold_corpus.groups["cheaper_than_competitor"])
-    assert render_term("никогда_не_сказанное", gold_corpus.groups["callback_never"]) == "никогда не сказанное"
+def test_terms_render_as_words_that_mean_the_term(gold_corpus: GoldCorpus, terms, pymorphy: Lemmatiser) -> None:
+    """Every top term of every gold scenario renders as words whose lemmas are the term's, in any member order."""
+    for name, members in gold_corpus.groups.items():
+        for term, _ in terms[name][:5]:
+            rendered = render_term(term, members)
+            assert sorted(lemma_string(pymorphy.lemmatise([rendered])[0]).split()) == sorted(term.split()), (
+                name, term, rendered)
+            assert render_term(term, list(reversed(members))) == rendered
+    assert "Сбер" in render_term("сбер", gold_corpus.groups["cheaper_than_competitor"]), "a name keeps its capital"
+    assert render_term("никогда_не_сказанное", gold_corpus.groups["callback_never"]) == "никогда не сказанное", (
+        "a term nobody said comes back as its lemmas")
+
+
+def test_label_words_are_what_the_members_said(gold_corpus: GoldCorpus, labels, pymorphy: Lemmatiser) -> None:
+    for name, label in labels.items():
+        said = {lemma for m in gold_corpus.groups[name] for lemma in lemma_string(m.tokens).split()}
+        shown = set(lemma_string(pymorphy.lemmatise([label.replace(" · ", ". ")])[0]).split())
+        assert shown and shown <= said, (name, label, shown - said)
 
 
 def test_ngrams_stay_inside_a_clause() -> None:

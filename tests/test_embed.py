@@ -97,13 +97,20 @@ def test_unknown_embedder_lists_the_known_ones() -> None:
         create_embedder("word2vec")
 
 
-def test_user_embedder_registered_by_name(store: Store) -> None:
+@pytest.fixture
+def own_registry(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Registrations in this test go into a copy of the embedders' registry, dropped after it."""
+    monkeypatch.setattr(embedders, "_factories", dict(embedders._factories))
+
+
+def test_user_embedder_registered_by_name(store: Store, own_registry: None) -> None:
     class Constant(Embedder):
         name, id, dim = "constant", "constant:1", 4
 
         def embed(self, texts):
             return np.ones((len(texts), 4), dtype=np.float32) * 3
 
+    assert "constant" not in embedders.names()
     embedders.register("constant")(Constant)
     add_text(store, INTERVIEW)
     report = embed(store, create_embedder("constant"))
