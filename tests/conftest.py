@@ -179,6 +179,7 @@ def _gold_corpus(db: Path, quotes: list[GoldQuote], lemmatiser: Lemmatiser, embe
                             tuple(decode_tokens(r["tokens"])), vectors[r["text"]], r["client"], r["date"])
                      for r in (rows[i] for i in ids)]
               for name, ids in sorted(chosen.items())}
+    assert len(groups) >= 12 and all(groups.values()), "tests looping over the gold scenarios have some to check"
     return GoldCorpus(groups, stories)
 
 
