@@ -18,6 +18,7 @@ from scenarios.assign import assign
 from scenarios.cluster import ClusterOptions, canonical_labels, cluster
 from scenarios.clusterers import clusterers
 from scenarios.curate import curation, hide, merge, pin_quote, rename
+from scenarios.describe.stage import DescribeOptions, describe
 from scenarios.embed import embed
 from scenarios.embedders import create_embedder
 from scenarios.errors import NotFound, ScenariosError
@@ -141,8 +142,6 @@ def test_rerun_keeps_ids_and_curation(store: Store) -> None:
 
 
 def test_describe_reads_a_sample_of_big_scenarios_but_keeps_pins_and_company_counts(store: Store) -> None:
-    from scenarios.describe.stage import DescribeOptions, describe
-
     run = cluster(store, clusterers.create("hdbscan"))
     big = store.query("SELECT id, fragments FROM scenarios WHERE run_id = ? ORDER BY fragments DESC LIMIT 1",
                       (run.run_id,))[0]

@@ -14,6 +14,8 @@ import pytest
 
 from scenarios.embed import embed, load_vectors
 from scenarios.embedders import Embedder, create_embedder, embedders
+from scenarios.embedders._e5 import default_threads
+from scenarios.engines import available_cores
 from scenarios.errors import ConfigError, MissingDependency, ScenariosError
 from scenarios.ingest import add_paths, add_text
 from scenarios.store import Store
@@ -194,8 +196,5 @@ def test_e5_vectors_do_not_depend_on_the_batching(e5: Embedder) -> None:
 
 @pytest.mark.parametrize(("value", "expected"), [("1", 1), ("3,2", 3), ("", None), ("auto", None), ("0", None)])
 def test_e5_threads_follow_omp_num_threads(monkeypatch: pytest.MonkeyPatch, value: str, expected: int | None) -> None:
-    from scenarios.embedders._e5 import default_threads
-    from scenarios.engines import available_cores
-
     monkeypatch.setenv("OMP_NUM_THREADS", value)
     assert default_threads() == (expected or available_cores())

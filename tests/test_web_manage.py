@@ -15,11 +15,13 @@ from pathlib import Path
 
 from flask import Flask
 
+from scenarios.cli import cli
 from scenarios.curate import curation
-from scenarios.ingest import report_lines, split_paste
+from scenarios.ingest import add_paths, report_lines, split_paste
 from scenarios.overview import kind_title, scenarios_of
 from scenarios.store import Store
 from scenarios.web import context
+from scenarios.web.story_page import TURNS_PER_PAGE
 
 from .conftest import CRASH, DemoStore, PageClient
 
@@ -178,9 +180,6 @@ def test_upload_files_and_a_folder_with_the_cli_messages(site: tuple[Flask, Path
 
 
 def test_report_lines_are_what_the_cli_prints(runner, tmp_path: Path) -> None:
-    from scenarios.cli import cli
-    from scenarios.ingest import add_paths
-
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "a.txt").write_text("Клиент: карту не привезли", encoding="utf-8")
@@ -222,8 +221,6 @@ def test_lemma_search_finds_other_forms_and_narrows_the_scenarios(site: tuple[Fl
 
 
 def test_a_long_story_is_paged_and_fast(site: tuple[Flask, Path], client: PageClient) -> None:
-    from scenarios.web.story_page import TURNS_PER_PAGE
-
     lines = [f"{'Клиент' if i % 2 == 0 else 'Оператор'}: сообщение номер {i}, приложение опять не открывается "
              f"после обновления, жду ответа уже {i} минут" for i in range(9000)]
     response = client.post("/add", data={"text": "\n".join(lines), "channel": "chat", "split": "none",
