@@ -162,6 +162,11 @@ def test_web_blueprints_reach_the_app_only_through_context() -> None:
         if name.startswith("scenarios.web.") and name != "scenarios.web.app":
             assert "scenarios.web.app" not in targets, name
             assert "scenarios.web" not in targets, name
+    extensions = graph["scenarios.web.context"] & {n for n in graph if n.startswith("scenarios.web.")}
+    assert {"scenarios.web.components", "scenarios.web.digest_page", "scenarios.web.jobs"} <= extensions
+    for name in extensions:
+        reached = {t for t in graph[name] if t.startswith("scenarios.web")}
+        assert not reached & ({f"scenarios.web.{b}" for b in blueprints} | {"scenarios.web.context"}), name
 
 
 @pytest.mark.parametrize(("sources", "cycle"), [

@@ -25,6 +25,7 @@ from .components import Components
 from .digest_page import DigestCache
 from .jobs import Recluster
 from .labels import CHANNEL_NAMES
+from .masker import Masker
 
 #: The digest's words and sentences for templates (`p.plural`, `p.source`, `p.growth`...), so the
 #: page says dates, numbers and shares exactly as the digest does.
@@ -64,7 +65,7 @@ def create_app(db_path: str | os.PathLike[str], config_path: str | os.PathLike[s
     app.extensions[context.COMPONENTS] = Components(config)
     app.extensions[context.RECLUSTER] = Recluster(app.config["SCENARIOS_DB"], config)
     app.extensions[context.DIGEST] = DigestCache(configured_kind_titles(config))
-    app.extensions[context.MASKER] = context.Masker()
+    app.extensions[context.MASKER] = Masker()
     for module in (pages, scenario_page, story_page, add, export, recluster):
         app.register_blueprint(module.bp)
     app.teardown_appcontext(context.close_store)

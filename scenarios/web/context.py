@@ -1,4 +1,4 @@
-"""What a request reaches through the app: its store, the config, and the app-wide helpers.
+"""What a request reaches through the app: its store and the app-wide helpers.
 
 Every accessor lives here, so blueprints import this module and never `app.py`: the import graph
 of `web/` has no circle (`app` imports the blueprints; the blueprints import `context`; `context`
@@ -14,12 +14,11 @@ import threading
 
 from flask import Flask, current_app, g
 
-from ..config import Config
-from ..digest.redact import Redactor
 from ..store import Store
 from .components import Components
 from .digest_page import DigestCache
 from .jobs import Recluster
+from .masker import Masker
 
 log = logging.getLogger(__name__)
 
@@ -27,30 +26,6 @@ COMPONENTS = "scenarios.components"
 RECLUSTER = "scenarios.recluster"
 DIGEST = "scenarios.digest"
 MASKER = "scenarios.masker"
-
-
-class Masker:
-    """Masks personal data in the quotes a page shows, as the digest does; one NER model per app.
-
-    Results are cached per text (the redactor keeps them), so a list shown twice masks once.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._redactor: Redactor | None = None
-
-    def mask(self, text: str) -> str:
-        """`text` with phones, e-mails, card and account numbers and person names masked."""
-        with self._lock:
-            if self._redactor is None:
-                self._redactor = Redactor(_companies())
-            return self._redactor.redact(text)
-
-
-def _companies() -> list[str]:
-    """Companies the latest run found, so their names are never masked as person names."""
-    return [r[0] for r in get_store().conn.execute(
-        "SELECT DISTINCT company FROM mentions WHERE run_id = (SELECT max(id) FROM runs)")]
 
 
 def get_store() -> Store:
@@ -68,11 +43,6 @@ def close_store(exc: BaseException | None) -> None:
     store = g.pop("store", None)
     if store is not None:
         store.close()
-
-
-def get_config() -> Config:
-    """The configuration the app was created with."""
-    return current_app.config["SCENARIOS_CONFIG"]
 
 
 def components() -> Components:
@@ -93,6 +63,11 @@ def digest_cache() -> DigestCache:
 def masker() -> Masker:
     """The app's masker of personal data in quotes."""
     return current_app.extensions[MASKER]
+
+
+def mask(text: str) -> str:
+    """`text` with personal data masked as the digest masks it, by the app's one NER model."""
+    return masker().mask(text, get_store())
 
 
 def warm_digest(app: Flask) -> threading.Thread:
