@@ -74,6 +74,7 @@ def test_scenario_page_lists_every_fragment_and_the_companies(site: tuple[Flask,
     assert links == {(r["story_id"], str(r["start"]), str(r["end"])) for r in expected}
     assert f'Все фрагменты <span class="muted small">({len(expected)})</span>' in page
     assert "близость" not in page and "кластеризац" not in page
+    assert any(not c["own"] for c in view.companies), "the demo corpus names competitors"
     for company in view.companies:
         assert company["company"] in page
     assert "Цитаты для дайджеста" in page
