@@ -264,12 +264,17 @@ def test_recluster_runs_in_the_background_once_at_a_time(site: tuple[Flask, Path
         assert store.count("runs") == runs_before + 2
 
 
-def test_digest_is_built_once_per_store_state(site: tuple[Flask, Path], client: PageClient,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    builds = []
+@pytest.fixture
+def builds(site: tuple[Flask, Path], monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """One entry per digest built from now on, by a fresh cache in the module's app."""
+    built: list[int] = []
     real_build = digest_page.build_digest
-    monkeypatch.setattr(digest_page, "build_digest", lambda *a, **k: builds.append(1) or real_build(*a, **k))
-    site[0].extensions[context.DIGEST] = digest_page.DigestCache()
+    monkeypatch.setattr(digest_page, "build_digest", lambda *a, **k: built.append(1) or real_build(*a, **k))
+    monkeypatch.setitem(site[0].extensions, context.DIGEST, digest_page.DigestCache())
+    return built
+
+
+def test_digest_is_built_once_per_store_state(client: PageClient, builds: list[int]) -> None:
     first = client.get("/").text
     assert client.get("/").text == first and len(builds) == 1
     client.paste("Клиент: в отделении на Садовой опять очередь на час, работает одно окно из пяти")
@@ -278,11 +283,7 @@ def test_digest_is_built_once_per_store_state(site: tuple[Flask, Path], client: 
 
 
 def test_warm_up_builds_the_front_page_before_the_first_visit(site: tuple[Flask, Path], client: PageClient,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    builds = []
-    real_build = digest_page.build_digest
-    monkeypatch.setattr(digest_page, "build_digest", lambda *a, **k: builds.append(1) or real_build(*a, **k))
-    site[0].extensions[context.DIGEST] = digest_page.DigestCache()
+                                                             builds: list[int]) -> None:
     thread = warm_digest(site[0])
     thread.join(120)
     assert not thread.is_alive() and len(builds) == 1
