@@ -47,7 +47,7 @@ def create_app(db_path: str | os.PathLike[str], config_path: str | os.PathLike[s
     With no `config_path`, `scenarios.toml` in the working directory is used when present, as in
     the CLI. `max_mb` is the largest paste accepted, as `scenarios add --max-mb`.
     """
-    config = load_config(config_path)
+    config = load_config(None if config_path is None else Path(config_path))
     app = Flask(__name__)
     app.secret_key = os.urandom(24)  # only for one-off messages after a redirect; localhost tool
     limit = int(max_mb * 1024 * 1024)
