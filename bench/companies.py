@@ -31,6 +31,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import print_table, require_shared_data  # noqa: E402
 
+from scenarios.lang.ru.spelling import fold  # noqa: E402
+
 #: banki.ru slug -> canonical name in the bank domain.
 SLUGS = {
     "sovkombank": "Совкомбанк", "vtb": "ВТБ", "gazprombank": "Газпромбанк", "rosbank": "Росбанк",
@@ -63,7 +65,7 @@ def measure(finder_factory, reviews: list[dict[str, str]], show: int) -> dict[st
         bank = SLUGS[review["bank"]]
         names = {m.name for m in finder.find([review["text"]])[0]}
         hit = bank in names
-        gold = bool(re.search(STEMS[bank], review["text"].lower().replace("ё", "е")))
+        gold = bool(re.search(STEMS[bank], fold(review["text"])))
         named += gold
         found += hit
         agree += hit and gold
@@ -74,7 +76,7 @@ def measure(finder_factory, reviews: list[dict[str, str]], show: int) -> dict[st
     seconds = time.perf_counter() - start
     for title, cases in (("missed", misses), ("found, pattern disagrees", extras)):
         for bank, text in cases[:show]:
-            match = re.search(STEMS[bank], text.lower().replace("ё", "е"))
+            match = re.search(STEMS[bank], fold(text))
             at = match.start() if match else 0
             print(f"[{title}] {bank}: …{text[max(0, at - 60):at + 60]!r}")
     return {"reviews": len(reviews), "name it": named, "recall": f"{agree / max(named, 1):.3f}",

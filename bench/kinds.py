@@ -34,6 +34,8 @@ from _common import print_table, require_shared_data  # noqa: E402
 from companies import SLUGS  # noqa: E402
 from describe import CachedEmbedder  # noqa: E402
 
+from scenarios.embedders import normalise_rows  # noqa: E402
+
 
 def load(data: Path, cache: Path) -> tuple[list[dict[str, str]], list, CachedEmbedder]:
     """Kind-labelled rows, their members and the caching embedder."""
@@ -139,8 +141,7 @@ def cross_validated(rows, members, kinds, finder, splits: int) -> list[dict[str,
         halves.append(half)
     cues = {bank: KindClassifier(None, kinds, embedding_weight=0, companies=finder(bank)) for bank in
             {r["bank"] for r in rows}}
-    X = np.stack([m.vector for m in members])
-    X /= np.linalg.norm(X, axis=1, keepdims=True)
+    X = normalise_rows(np.stack([m.vector for m in members]))
     cue = np.stack([cues[r["bank"]].cue_matrix([m])[0] for r, m in zip(rows, members, strict=True)])
     out = []
     for label, weight in (("CV: dev-fitted regression alone", 0.0), ("CV: dev-fitted regression + cues", 1.0)):

@@ -29,6 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from _common import print_table, require_shared_data  # noqa: E402
 
+from scenarios.lang.ru.spelling import fold  # noqa: E402  (lemmas compare lower-cased with ё = е)
+
 CONLLU = "ud_ru_gsd_test.conllu"
 POS_COLUMNS = ["NOUN", "VERB", "ADJ", "PROPN"]
 
@@ -59,11 +61,6 @@ def read_conllu(path: Path) -> list[tuple[str, Gold]]:
     if gold:
         sentences.append((text.rstrip(), gold))
     return sentences
-
-
-def fold(lemma: str) -> str:
-    """Lemmas compare lower-cased with `ё` = `е`."""
-    return lemma.lower().replace("ё", "е")
 
 
 def score(sentences: list[tuple[str, Gold]], outputs: list[Spans]) -> tuple[Counter[str], Counter[str], int]:

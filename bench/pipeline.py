@@ -536,7 +536,9 @@ COMPARISON_NOTE = """\
 cold = a fresh process from its start to the end of the first run: imports, reading the store, model loads
   (ours: the embedder and natasha; BERTopic: numba compiling UMAP and HDBSCAN) and the work, on both sides.
 1st  = the first call alone: imports done before it on both sides; model loads and numba compiling inside it
-  (ours also loads the embedder before it, 0.1-0.5 s, not counted).  2nd = the same again in the same process.
+  (ours also loads the embedder before it, 0.1-0.5 s, not counted).  2nd = the same again in the same process:
+  ours keeps what depends on the fragments alone (the fitted representation, NER by text) and re-runs the
+  clusterer, placing, ids and describe; BERTopic keeps its compiled numba and refits UMAP and HDBSCAN.
 × = BERTopic seconds / ours (above 1: ours is faster). `+ 2 busy`: two CPU-bound processes ran beside both."""
 
 

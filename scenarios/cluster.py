@@ -12,6 +12,7 @@ keeps its id, so names, pins and merges made by people survive re-clustering.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections.abc import Iterator, Sequence
@@ -93,11 +94,10 @@ def cluster(
     if len(hashes) < 2:
         raise ScenariosError("Слишком мало фрагментов для кластеризации: добавьте истории.")
     rows = {h: i for i, h in enumerate(hashes)}
-    texts = fragment_texts(store, hashes) if options.representation.lexical else None
-    projection = options.representation.fit_chunks((chunk for _, chunk in _chunks(store, embedder_id, rows)), texts)
+    projection, lexical = _fit_representation(store, options.representation, embedder_id, rows)
     space = np.empty((len(hashes), projection.dim(embedding_dim(store, embedder_id))), dtype=np.float32)
     for index, chunk in _chunks(store, embedder_id, rows):
-        space[index] = projection.transform(chunk, [texts[i] for i in index] if projection.lexical and texts else None)
+        space[index] = projection.combine(chunk, None if lexical is None else lexical[index])
     fit = _even_sample(len(hashes), options.max_fit)
     labels = np.full(len(hashes), -1, dtype=int)
     fitted = np.asarray(clusterer.fit(space[fit]))
@@ -122,6 +122,26 @@ def cluster(
     run_id = _write_run(store, run, time.perf_counter() - start, chatter, sequence)
     unassigned = passes.count("none")
     return RunReport(run_id, len(hashes), len(set(run.ids)), unassigned, kept, time.perf_counter() - start)
+
+
+def _fit_representation(store: Store, representation: Representation, embedder_id: str,
+                        rows: dict[str, int]) -> tuple[Projection, np.ndarray | None]:
+    """The projection fitted on these fragments and their lexical rows; the last fit is kept.
+
+    The fit depends only on the fragments, the embedder and the representation's parameters, so
+    re-clustering the same fragments with another clusterer or threshold (tuning in a notebook,
+    the web page's re-run) reuses it; it is half of the stage's time.
+    """
+    key = hashlib.sha256(json.dumps([embedder_id, representation.config, sorted(rows)]).encode()).hexdigest()
+    if key not in _LAST_FIT:
+        texts = fragment_texts(store, sorted(rows, key=rows.__getitem__)) if representation.lexical else None
+        fitted = representation.fit_rows((chunk for _, chunk in _chunks(store, embedder_id, rows)), texts)
+        _LAST_FIT.clear()
+        _LAST_FIT[key] = fitted
+    return _LAST_FIT[key]
+
+
+_LAST_FIT: dict[str, tuple[Projection, np.ndarray | None]] = {}
 
 
 def run_config(clusterer: Clusterer, options: ClusterOptions) -> str:

@@ -45,10 +45,10 @@ def map_columns(header: Sequence[str], explicit: Mapping[str, str], *, name: str
         if field_name in mapping:
             continue
         for alias in aliases:
-            column = folded.get(alias)
-            if column is not None and column not in taken:
-                mapping[field_name] = column
-                taken.add(column)
+            match = folded.get(alias)
+            if match is not None and match not in taken:
+                mapping[field_name] = match
+                taken.add(match)
                 break
     if "text" not in mapping:
         raise InputError(

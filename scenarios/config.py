@@ -9,10 +9,15 @@ command-line flags override it. Every section names a registered component and i
 
     [lemmatiser]
     name = "pymorphy"
+
+`load_config` checks the sections' names and shape; `scenarios.pipeline.build_pipeline` checks
+every key and type against the components' signatures and the options dataclasses, before any
+model loads (`scenarios.options`).
 """
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +26,15 @@ from typing import Any
 from .errors import ConfigError
 
 DEFAULT_FILE = "scenarios.toml"
+#: Sections naming a component by `name`, beside its parameters.
+COMPONENT_SECTIONS = ("lemmatiser", "embedder", "clusterer")
+#: Every section a config may have, and what reads it.
+SECTIONS = {
+    "lemmatiser": "the lemmatise stage's component", "embedder": "the embed stage's component",
+    "clusterer": "the cluster stage's component", "cluster": "ClusterOptions (scenarios.cluster)",
+    "embed": "the engine embedding runs on (scenarios.engines)", "describe": "DescribeOptions",
+    "companies": "CompanyOptions (scenarios.describe.stage)", "kinds": "[kinds.<name>] seeds and cues",
+}
 DEFAULTS: dict[str, dict[str, Any]] = {
     "lemmatiser": {"name": "pymorphy"},
     "embedder": {"name": "e5"},
@@ -51,7 +65,7 @@ class Config:
         return {**DEFAULTS.get(name, {}), **self.sections.get(name, {})}
 
 
-def load_config(path: str | Path | None = None) -> Config:
+def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     """Read the config file; with no `path`, `scenarios.toml` if it exists, else defaults."""
     if path is None:
         candidate = Path(DEFAULT_FILE)
@@ -65,6 +79,17 @@ def load_config(path: str | Path | None = None) -> Config:
         raise ConfigError(f"Файл настроек {path} не найден.") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"Файл настроек {path} не читается как TOML: {exc}") from None
-    if not all(isinstance(v, dict) for v in data.values()):
-        raise ConfigError(f"В {path} ожидаются только секции вида [embedder].")
-    return Config(sections=data, path=path)
+    return checked(Config(sections=data, path=path))
+
+
+def checked(config: Config) -> Config:
+    """`config` if its sections are known and shaped right, else a ConfigError naming the section."""
+    where = f" в {config.path}" if config.path else ""
+    for name, section in config.sections.items():
+        if name not in SECTIONS:
+            raise ConfigError(f"Неизвестная секция [{name}]{where}. Есть: {', '.join(SECTIONS)}.")
+        if not isinstance(section, dict):
+            raise ConfigError(f"«{name}»{where} должна быть секцией [{name}], а не значением.")
+        if name in COMPONENT_SECTIONS and "name" in section and not isinstance(section["name"], str):
+            raise ConfigError(f"В секции [{name}] параметр «name» должен быть строкой в кавычках.")
+    return config

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from typing import Any
 
 from .cluster import latest_run, update_sizes
 from .errors import NotFound, ScenariosError
@@ -108,7 +109,7 @@ def _weighted(a: float | None, n_a: int | None, b: float | None, n_b: int | None
     return (a * (n_a or 0) + b * (n_b or 0)) / total if total else None
 
 
-def curation(store: Store) -> dict[str, dict[str, object]]:
+def curation(store: Store) -> dict[str, dict[str, Any]]:
     """Curation per scenario id: name, hidden, merged_into, pinned fragment ids."""
     result = {}
     for row in store.query("SELECT * FROM curation"):

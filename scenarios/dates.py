@@ -19,6 +19,14 @@ _WORDY = re.compile(r"(\d{1,2})\s+([а-яё]+)\.?,?\s+(\d{4})", re.IGNORECASE)
 _IN_NAME = re.compile(r"(?<!\d)(\d{4})[-_.]?(\d{2})[-_.]?(\d{2})(?!\d)")
 
 
+def stored_date(value: str | None) -> dt.date | None:
+    """The day of a date as the store keeps it (ISO, maybe with a time); None when absent or malformed."""
+    try:
+        return dt.date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
+
+
 def parse_date(value: object) -> str | None:
     """Return `value` as `YYYY-MM-DD`, or None when it is empty or not a recognisable date."""
     if value is None:

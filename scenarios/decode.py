@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import codecs
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import Protocol
 
 from .errors import InputError
 
@@ -36,6 +36,16 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+
+
+class ByteStream(Protocol):
+    """What decoding reads from: an open binary file, stdin's buffer, or a size-limited wrapper."""
+
+    def read(self, size: int = -1, /) -> bytes:
+        """Up to `size` bytes (all that is left with -1); `b""` at the end."""
+        ...
+
+
 _CANDIDATES = ["cp1251", "koi8_r", "cp866"]
 _SAMPLE_BYTES = 256 * 1024
 
@@ -54,9 +64,9 @@ def sniff_encoding(head: bytes, *, name: str = "текст") -> str:
     Raises InputError for binary data, NUL bytes in a single-byte text and bytes that no
     candidate encoding reads as text. `name` says in the message which input it was.
     """
-    for bom, encoding in _BOMS:
+    for bom, bom_encoding in _BOMS:
         if head.startswith(bom):
-            return encoding
+            return bom_encoding
     binary = sniff_binary(head)
     if binary:
         raise InputError(f"{name}: это не текст, а {binary}.")
@@ -88,7 +98,7 @@ def decode(data: bytes, *, name: str = "текст") -> tuple[str, str]:
         raise InputError(_broken(name, encoding, exc)) from None
 
 
-def open_text(stream: BinaryIO, *, name: str = "текст") -> tuple[Iterator[str], str]:
+def open_text(stream: ByteStream, *, name: str = "текст") -> tuple[Iterator[str], str]:
     """Decode a byte stream lazily: `(chunks of text, encoding)`.
 
     Only the first 256 KB are held to detect the encoding; the rest is decoded chunk by chunk,
@@ -100,7 +110,7 @@ def open_text(stream: BinaryIO, *, name: str = "текст") -> tuple[Iterator[s
     return _chunks(head, stream, encoding, name), encoding
 
 
-def _chunks(head: bytes, stream: BinaryIO, encoding: str, name: str) -> Iterator[str]:
+def _chunks(head: bytes, stream: ByteStream, encoding: str, name: str) -> Iterator[str]:
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
     offset = 0
     data = head

@@ -32,7 +32,8 @@ def embed(store: Store, embedder: Embedder, *, batch_size: int = 64, progress: P
     `progress(done, total)` is called after each committed batch. The engine is not closed here:
     its owner (`with engine:`) decides how long a cluster lives.
     """
-    register_component(store, "embedder", embedder.name, embedder.id, embedder.config)
+    recipe = (embedder.recipe.spec, embedder.recipe.params) if embedder.recipe is not None else None
+    register_component(store, "embedder", embedder.name, embedder.id, embedder.config, recipe=recipe)
     todo = pending(store, "vectors", "embedder", embedder.id)
     already = done_count(store, "vectors", "embedder", embedder.id)
     start = time.perf_counter()

@@ -29,3 +29,7 @@ class ConfigError(ScenariosError):
 
 class MissingDependency(ScenariosError):
     """An optional package or model is not installed; the message says what to install."""
+
+
+class ComponentError(ScenariosError):
+    """A component broke its contract (e.g. returned fewer results than texts); names the component."""

@@ -3,6 +3,10 @@
 Each story is scored by its main scenario: the one holding most of its fragments (ties: the
 scenario with the smaller id), or "unassigned" when none of its fragments is in a scenario.
 Metrics are reported on assigned stories and on all stories (unassigned as one class).
+
+Gold rows match stories by an id column (the stories' `external_id`) or, in a file without one
+(such as a table of reviews with `text,theme`), by text: a story's id is the hash of its
+normalised text, so a row names its story exactly as `add` stored it.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from pathlib import Path
 from .cluster import latest_run
 from .errors import InputError
 from .store import Store
+from .textnorm import content_hash, normalise
 
 UNASSIGNED = "—"
 
@@ -40,11 +45,21 @@ class Evaluation:
         return asdict(self)
 
 
-def story_scenarios(store: Store, run_id: int | None = None) -> dict[str, str]:
-    """external_id -> main scenario id (or UNASSIGNED) for every story with an external id."""
+class Gold(dict[str, str]):
+    """Gold label per story key; `by` says what the keys are: `external_id` or `id` (from the text)."""
+
+    def __init__(self, labels: Mapping[str, str], by: str = "external_id") -> None:
+        super().__init__(labels)
+        self.by = by
+
+
+def story_scenarios(store: Store, run_id: int | None = None, *, by: str = "external_id") -> dict[str, str]:
+    """Story key (`external_id`, or `id`) -> main scenario id (or UNASSIGNED) for every story with one."""
+    if by not in ("external_id", "id"):
+        raise ValueError(f"by must be external_id or id, not {by!r}")
     run_id = run_id or latest_run(store)
     counts: dict[str, Counter[str]] = {}
-    stories = {r["id"]: r["external_id"] for r in store.query("SELECT id, external_id FROM stories")}
+    stories = {r["id"]: r[by] for r in store.query(f"SELECT id, {by} FROM stories")}
     rows = store.conn.execute(
         "SELECT f.story_id, m.scenario_id FROM fragments f JOIN memberships m ON m.hash = f.hash AND m.run_id = ? "
         "WHERE m.scenario_id IS NOT NULL",
@@ -52,28 +67,45 @@ def story_scenarios(store: Store, run_id: int | None = None) -> dict[str, str]:
     for story_id, scenario in rows:
         counts.setdefault(story_id, Counter())[scenario] += 1
     result = {}
-    for story_id, external in stories.items():
-        if external is None:
+    for story_id, key in stories.items():
+        if key is None:
             continue
         votes = counts.get(story_id)
-        result[external] = min(votes, key=lambda s: (-votes[s], s)) if votes else UNASSIGNED
+        result[key] = min(votes, key=lambda s: (-votes[s], s)) if votes else UNASSIGNED
     return result
 
 
-def read_gold(path: str | Path, id_column: str, label_column: str) -> dict[str, str]:
-    """Gold label per id from a CSV; the first row of an id wins (a story's main label)."""
+#: Text columns tried, in order, when the gold file has no id column (as `add` reads tables).
+TEXT_COLUMNS = ("text", "текст", "отзыв", "review", "comment", "ответ")
+
+
+def read_gold(path: str | Path, id_column: str = "id", label_column: str = "label", *,
+              text_column: str | None = None) -> Gold:
+    """Gold label per story from a CSV; the first row of a story wins (its main label).
+
+    Rows match stories by `id_column` when the file has it, else by `text_column` (default: the
+    first of :data:`TEXT_COLUMNS` present), hashed as `add` hashes a story's text.
+    """
     path = Path(path)
     try:
         with path.open(encoding="utf-8-sig", newline="") as f:
             reader = csv.DictReader(f)
-            missing = {id_column, label_column} - set(reader.fieldnames or [])
+            columns = list(reader.fieldnames or [])
+            by_text = text_column is not None or id_column not in columns
+            key_column = (text_column or next((c for c in columns if c.lower() in TEXT_COLUMNS), None)
+                          if by_text else id_column)
+            missing = sorted({label_column, key_column or id_column} - set(columns))
             if missing:
-                have = ", ".join(reader.fieldnames or [])
-                raise InputError(f"{path}: нет колонок {', '.join(sorted(missing))}; есть: {have}.")
+                raise InputError(f"{path}: нет колонок {', '.join(missing)}; есть: {', '.join(columns)}. "
+                                 "Строки сопоставляются с историями по колонке id (--id-column) или по тексту "
+                                 "(--text-column).")
             gold: dict[str, str] = {}
             for row in reader:
-                gold.setdefault(row[id_column], row[label_column])
-            return gold
+                key = row[key_column] or ""
+                if by_text:
+                    key = content_hash(normalise(key))
+                gold.setdefault(key, row[label_column])
+            return Gold(gold, "id" if by_text else "external_id")
     except FileNotFoundError:
         raise InputError(f"Файл {path} не найден.") from None
 
@@ -84,7 +116,8 @@ def evaluate(predicted: Mapping[str, str], gold: Mapping[str, str]) -> Evaluatio
 
     ids = sorted(set(predicted) & set(gold))
     if not ids:
-        raise InputError("Ни один id из файла разметки не совпал с external_id историй в хранилище.")
+        raise InputError("Ни одна строка файла разметки не совпала с историей в хранилище "
+                         "(ни по id, ни по тексту).")
     truth = [gold[i] for i in ids]
     pred = [predicted[i] for i in ids]
     assigned = [k for k, p in enumerate(pred) if p != UNASSIGNED]

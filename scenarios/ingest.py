@@ -152,9 +152,10 @@ def split_paste(text: str) -> list[str]:
 def add_pasted(
     store: Store, text: str, *, split: str = "none", options: IngestOptions | None = None, **fields: str | None
 ) -> IngestReport:
-    """Add a paste as one story (`split="none"`), as stories cut at separator lines
-    (`"separator"`, see :func:`split_paste`), or as a table with a story per row (`"table"`,
-    CSV or tab-separated as copied from a spreadsheet, read like a `.csv` file with its header).
+    """Add a paste as one story, as stories cut at separator lines, or as a table with a story per row.
+
+    `split="none"`: one story; `"separator"`: see :func:`split_paste`; `"table"`: CSV or
+    tab-separated as copied from a spreadsheet, read like a `.csv` file with its header.
 
     The paste is one input: all its stories land or none. Raises InputError as `add_text`.
     """

@@ -22,38 +22,35 @@ from .lang.ru import kinds as ru_kinds
 from .store import Store
 
 #: Built-in kinds in the order a digest lists them (one list, owned by the language data).
-KIND_ORDER: tuple[str, ...] = tuple(ru_kinds.KIND_NAMES)
-_TITLES = {"choice": "Выбор", "service": "Сервис", "product": "Продукт", "competitors": "Конкуренты",
-           "life": "Жизнь"}
+KIND_ORDER: tuple[str, ...] = ru_kinds.KIND_NAMES
 NO_KIND = "Другое"
 
 
 def kind_title(kind: str | None, titles: Mapping[str, str] | None = None) -> str:
-    """The Russian heading of a kind: from `titles` (the config's, see :func:`configured_kind_titles`),
-    the built-in one, else its id capitalised. `None` (describe could not tell) is «Другое».
+    """The Russian heading of a kind.
+
+    From `titles` (the config's, see :func:`configured_kind_titles`), the built-in one, else its id
+    capitalised. `None` (describe could not tell) is «Другое».
     """
     if not kind:
         return NO_KIND
     if titles and titles.get(kind):
         return str(titles[kind])
-    built_in = getattr(ru_kinds, "KIND_TITLES", None) or _TITLES
-    return str(built_in.get(kind) or _TITLES.get(kind) or kind.replace("_", " ").capitalize())
+    return ru_kinds.KIND_TITLES.get(kind) or kind.replace("_", " ").capitalize()
 
 
 def configured_kind_titles(config: Config | None) -> dict[str, str]:
     """Kind id -> title of every kind the config knows (the five and `[kinds.<name>] title`).
 
-    Asks describe (`scenarios.describe.kinds.kind_titles`) when it offers that, else reads the
-    `[kinds]` section's titles itself; never loads a model.
+    Asks describe (:func:`scenarios.describe.kinds.kind_titles`); when the `[kinds]` section is
+    broken (describe itself reports that), reads its titles as they are. Never loads a model.
     """
-    from .describe import kinds as describe_kinds
+    from .describe.kinds import kind_titles  # describe's imports are heavier than a listing needs
 
-    ask = getattr(describe_kinds, "kind_titles", None)
-    if ask is not None:
-        try:
-            return dict(ask(config))
-        except ScenariosError:
-            pass  # a broken [kinds] section is reported by describe itself; the titles fall back
+    try:
+        return kind_titles(config)
+    except ScenariosError:
+        pass
     sections = config.sections.get("kinds", {}) if config is not None else {}
     return {name: str(fields["title"]) for name, fields in sections.items()
             if isinstance(fields, Mapping) and fields.get("title")}
@@ -72,10 +69,6 @@ def kind_rank(kind: str | None) -> tuple[int, str]:
     if kind in KIND_ORDER:
         return (KIND_ORDER.index(kind), "")
     return (len(KIND_ORDER), kind) if kind else (len(KIND_ORDER) + 1, "")
-
-
-#: Kind id -> Russian title of the built-in kinds (kept for callers that look titles up directly).
-KIND_NAMES = {k: kind_title(k) for k in KIND_ORDER}
 
 
 @dataclass
@@ -166,3 +159,8 @@ def _apply_pins(store: Store, quotes: dict[str, list[dict[str, Any]]], pins: dic
 def kind_scores(row: dict[str, Any]) -> dict[str, float]:
     """The stored per-kind scores of a scenario row."""
     return json.loads(row["kind_scores"]) if row.get("kind_scores") else {}
+
+
+#: Deprecated alias of :data:`scenarios.lang.ru.kinds.KIND_TITLES`, for `cli/pipeline_commands.py`
+#: until it calls :func:`kind_title` (which also titles config kinds); not a second list.
+KIND_NAMES: Mapping[str, str] = ru_kinds.KIND_TITLES

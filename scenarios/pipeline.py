@@ -1,5 +1,17 @@
-"""`run`: every stage that is missing, in order: ingest -> lemmatise -> embed -> cluster -> describe.
+"""One pipeline from one config: `build_pipeline` checks every section, `run` runs what is missing.
 
+`build_pipeline(config, store, **overrides)` validates the whole config at once (component
+parameters against their factories' signatures, `[cluster]`, `[describe]`, `[companies]`,
+`[kinds]` and `[embed]` against their options dataclasses), so a typo is refused before any model
+loads, and returns a :class:`Pipeline` whose components are built on first use. The CLI commands,
+the web page and its background job all build their components here.
+
+State carries from stage to stage: a family the command line and the config file leave unnamed
+takes the component that last ran on the store (`active.<family>` in `meta`), so after
+`scenarios embed --embedder navec`, `cluster`, `describe` and `assign` follow navec; `describe`
+uses the embedder the run was built on.
+
+`run`: every stage that is missing, in order: ingest -> lemmatise -> embed -> cluster -> describe.
 Each stage is skipped when its output is already in the store, so `run` on an up-to-date store
 does no work, and after adding stories it lemmatises and embeds only the new fragments, then
 re-clusters (scenario ids, names and pins survive) and describes the new run.
@@ -7,25 +19,242 @@ re-clusters (scenario ids, names and pins survive) and describes the new run.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .cluster import ClusterOptions, cluster
+from .cluster import ClusterOptions, RunReport, cluster
 from .clusterers import Clusterer, clusterers
-from .config import Config
+from .config import COMPONENT_SECTIONS, Config
 from .describe.stage import DescribeOptions, describe
 from .embed import embed
-from .embedders import create_embedder
-from .engines import Engine, configured_engine
+from .embedders import Embedder, create_embedder, embedders
+from .engines import Engine, LocalEngine, engine_choice, engines
+from .errors import ConfigError
 from .ingest import IngestOptions, add_paths
-from .lemmatise import lemmatisers
+from .lemmatise import Lemmatiser, lemmatisers
 from .lemmatise.stage import lemmatise
-from .represent import Representation
+from .options import from_section
+from .registry import Registry
+from .stage import active_recipe, recipe_of, register_component
 from .store import Store
 
 StageCallback = Callable[[str, Any], None]
+
+#: The stages in order, and what each does in words a manager reads (CLI `run`, the web page).
+STAGES = ("ingest", "lemmatise", "embed", "cluster", "describe")
+STAGE_NAMES = {"ingest": "Загрузка", "lemmatise": "Разбор слов", "embed": "Смысл фрагментов",
+               "cluster": "Поиск сценариев", "describe": "Названия и цитаты"}
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One component as chosen: its registered name (or `st:<model>` spec) and checked parameters.
+
+    `source` says who chose it: `flag` (command line), `config`, `store` (what last ran) or `default`.
+    """
+
+    family: str
+    name: str
+    params: dict[str, Any] = field(default_factory=dict)
+    source: str = "default"
+
+    @property
+    def recipe(self) -> tuple[str, dict[str, Any]]:
+        return self.name, dict(self.params)
+
+
+@dataclass(frozen=True)
+class EngineChoice:
+    """Where the embed stage's batches run: `local`, `dask` or `ray`, with checked parameters."""
+
+    name: str = "local"
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+class Pipeline:
+    """The configured components of every stage, validated already and built on first use.
+
+    Building is lazy and thread-safe (a model takes seconds, and a web page shares one pipeline
+    between requests and its background job); each component is built once.
+    """
+
+    def __init__(self, config: Config, choices: dict[str, Choice], cluster_options: ClusterOptions,
+                 describe_options: DescribeOptions, engine: EngineChoice) -> None:
+        self.config = config
+        self.choices = choices
+        self.cluster_options = cluster_options
+        self.describe_options = describe_options
+        self.engine_choice = engine
+        self._built: dict[str, Any] = {}
+        self._lock = threading.RLock()
+
+    @property
+    def lemmatiser(self) -> Lemmatiser:
+        """The lemmatiser, built on first use."""
+        return self._component("lemmatiser")
+
+    @property
+    def embedder(self) -> Embedder:
+        """The embedder, built on first use (with the recipe a cluster's workers rebuild it from)."""
+        return self._component("embedder")
+
+    @property
+    def clusterer(self) -> Clusterer:
+        """The clusterer, built on first use."""
+        return self._component("clusterer")
+
+    def sharing(self, **built: Any) -> Pipeline:
+        """The same choices and options with these components already built (e.g. `embedder=`)."""
+        copy = Pipeline(self.config, self.choices, self.cluster_options, self.describe_options, self.engine_choice)
+        copy._built.update(built)
+        return copy
+
+    @property
+    def built(self) -> bool:
+        """Whether any component has been built (loaded) yet."""
+        return bool(self._built)
+
+    def engine(self) -> Engine:
+        """A new engine for one embed stage (its owner closes it: `with pipeline.engine() as e:`)."""
+        if self.engine_choice.name == "local":
+            return LocalEngine()
+        return engines.build(self.engine_choice.name, self.engine_choice.params, section="embed")
+
+    def embedder_for_run(self, store: Store, run_id: int | None = None) -> Embedder:
+        """The embedder run `run_id` (default: the latest) was built on, which describe must use.
+
+        An embedder named on the command line is used as given (describe then refuses a
+        mismatch); otherwise the run's own, rebuilt from its stored recipe.
+        """
+        choice = self.choices["embedder"]
+        row = store.conn.execute("SELECT embedder FROM runs WHERE id = coalesce(?, (SELECT max(id) FROM runs))",
+                                 (run_id,)).fetchone()
+        if choice.source == "flag" or row is None:
+            return self.embedder
+        with self._lock:
+            built = self._built.get("embedder")
+            if built is not None and built.id == row[0]:
+                return built
+            recipe = recipe_of(store, row[0])
+            if recipe is None or recipe == choice.recipe:
+                return self.embedder
+            key = f"embedder:{row[0]}"
+            if key not in self._built:
+                self._built[key] = _build("embedder", *recipe)
+            return self._built[key]
+
+    def cluster(self, store: Store, *, force: bool = False) -> RunReport:
+        """Cluster the active embedder's vectors with this pipeline's clusterer and run options.
+
+        The clusterer's recipe becomes the store's `active.clusterer`, so a later `run` that
+        names none re-clusters the same way.
+        """
+        clusterer = self.clusterer
+        report = cluster(store, clusterer, options=self.cluster_options, force=force,
+                         embedder_id=self._built["embedder"].id if "embedder" in self._built else None)
+        name, params = self.choices["clusterer"].recipe
+        text = json.dumps([name, params], sort_keys=True, default=str)
+        register_component(store, "clusterer", name, f"{name}:{hashlib.sha1(text.encode()).hexdigest()[:12]}",
+                           clusterer.config, recipe=(name, params))
+        return report
+
+    def _component(self, family: str) -> Any:
+        with self._lock:
+            if family not in self._built:
+                choice = self.choices[family]
+                self._built[family] = _build(family, choice.name, choice.params)
+            return self._built[family]
+
+
+REGISTRIES: dict[str, Registry[Any]] = {"lemmatiser": lemmatisers, "embedder": embedders, "clusterer": clusterers}
+
+
+def _build(family: str, name: str, params: dict[str, Any]) -> Any:
+    """Build one component; the recipe is kept on it, so its stage records how to build it again."""
+    if family == "embedder":
+        return create_embedder(name, **params)
+    component = REGISTRIES[family].build(name, params, section=family)
+    try:
+        component.recipe = (name, dict(params))
+    except AttributeError:  # a component with __slots__: it just cannot be rebuilt from the store
+        pass
+    return component
+
+
+def build_pipeline(
+    config: Config, store: Store | None = None, *, lemmatiser: str | None = None, embedder: str | None = None,
+    clusterer: str | None = None, min_cluster_size: int | None = None, assign_threshold: float | None = None,
+    pca_dims: int | None = None, engine: str | None = None, address: str | None = None,
+    workers: int | None = None,
+) -> Pipeline:
+    """Every section of `config` checked, with command-line overrides over it; nothing built yet.
+
+    `assign_threshold=0` keeps the clusterer's labels as they are; `pca_dims=0` keeps all
+    dimensions. With a `store`, a family neither overridden nor named in the config takes the
+    component that last ran on it.
+    """
+    flags = {"lemmatiser": lemmatiser, "embedder": embedder, "clusterer": clusterer}
+    choices = {family: _choose(config, family, flags[family], store) for family in COMPONENT_SECTIONS}
+    if min_cluster_size is not None:
+        clusterer_choice = choices["clusterer"]
+        choices["clusterer"] = replace(clusterer_choice, params=_checked(
+            "clusterer", clusterer_choice.name, {**clusterer_choice.params, "min_cluster_size": min_cluster_size}))
+    options = from_section(ClusterOptions, "cluster", config.sections.get("cluster"))
+    if pca_dims is not None:
+        options = replace(options, representation=replace(options.representation, pca_dims=pca_dims or None))
+    if assign_threshold is not None:
+        options = replace(options, assign_threshold=assign_threshold or None)
+    describe_options = DescribeOptions.from_config(config.sections)
+    engine_name, engine_params = engine_choice(config, engine, address=address, workers=workers)
+    return Pipeline(config, choices, options, describe_options, EngineChoice(engine_name, engine_params))
+
+
+def _choose(config: Config, family: str, flag: str | None, store: Store | None) -> Choice:
+    """The component of `family`: the flag, else the config file, else what last ran, else the default."""
+    if flag:
+        name, params = config.component(family, flag)
+        source = "flag"
+    elif config.sections.get(family):  # a section with parameters only is about the default component
+        name, params = config.component(family)
+        source = "config"
+    elif store is not None and (carried := _carried(store, family)) is not None:
+        return carried
+    else:
+        name, params = config.component(family)
+        source = "default"
+    return Choice(family, name, _checked(family, name, params), source)
+
+
+def _carried(store: Store, family: str) -> Choice | None:
+    """What last ran on the store, if it can still be built (a renamed parameter: the default instead)."""
+    recipe = active_recipe(store, family)
+    if recipe is None or not _known(family, recipe[0]):
+        return None
+    try:
+        return Choice(family, recipe[0], _checked(family, *recipe), "store")
+    except ConfigError:
+        return None
+
+
+def _known(family: str, name: str) -> bool:
+    """Whether a stored name can be built again (a bare `st` lost its model: stores before recipes)."""
+    return name != "st" and name.partition(":")[0] in REGISTRIES[family].names()
+
+
+def _checked(family: str, name: str, params: dict[str, Any]) -> dict[str, Any]:
+    """Parameters checked against the factory; `st:<model>` takes the model from the spec."""
+    registered, _, model = name.partition(":")
+    if family == "embedder" and registered == "st":
+        if "model" in params:
+            raise ConfigError("Для эмбеддера st модель задаётся в имени: name = \"st:/путь/к/модели\".")
+        embedders.check("st", {**params, "model": model}, "embedder")
+        return dict(params)
+    return REGISTRIES[family].check(registered, params, family)
 
 
 @dataclass
@@ -35,15 +264,18 @@ class PipelineReport:
     stages: dict[str, Any] = field(default_factory=dict)
 
 
-def run(store: Store, config: Config, paths: Iterable[str | Path] = (), *,
+def run(store: Store, config: Config | Pipeline, paths: Iterable[str | Path] = (), *,
         ingest: IngestOptions | None = None, on_stage: StageCallback | None = None,
         progress: Callable[[str], Callable[[int, int], None] | None] | None = None,
-        engine: Engine | None = None) -> PipelineReport:
+        engine: Engine | None = None, recluster: bool = False) -> PipelineReport:
     """Run every missing stage; `on_stage(name, report)` is called as each one finishes.
 
-    `progress(stage)` may return a `(done, total)` callback for that stage's progress bar. The
-    embed stage runs on `engine` (default: `[embed]` of the config), closed once embedding ends.
+    `config` is a config (a pipeline is built from it and the store) or a pipeline already
+    built. `progress(stage)` may return a `(done, total)` callback for that stage's progress
+    bar. The embed stage runs on `engine` (default: the pipeline's), closed once embedding ends.
+    `recluster` clusters again even when nothing changed (a person asked for it).
     """
+    pipeline = config if isinstance(config, Pipeline) else build_pipeline(config, store)
     report = PipelineReport()
 
     def finished(name: str, result: Any) -> None:
@@ -57,18 +289,15 @@ def run(store: Store, config: Config, paths: Iterable[str | Path] = (), *,
     paths = list(paths)
     if paths:
         finished("ingest", add_paths(store, paths, options=ingest))
-    name, params = config.component("lemmatiser")
-    finished("lemmatise", lemmatise(store, lemmatisers.create(name, **params), progress=bar("lemmatise")))
-    name, params = config.component("embedder")
-    embedder = create_embedder(name, **params)
-    with engine or configured_engine(config) as runner:
+    finished("lemmatise", lemmatise(store, pipeline.lemmatiser, progress=bar("lemmatise")))
+    embedder = pipeline.embedder
+    with engine or pipeline.engine() as runner:
         finished("embed", embed(store, embedder, progress=bar("embed"), engine=runner))
-    clusterer, options = cluster_setup(config)
-    clustered = cluster(store, clusterer, options=options, embedder_id=embedder.id)
+    clustered = pipeline.cluster(store, force=recluster)
     if not clustered.reused:
         finished("cluster", clustered)
     if needs_description(store):
-        finished("describe", describe(store, embedder, options=describe_options(config), progress=bar("describe")))
+        finished("describe", describe(store, embedder, options=pipeline.describe_options, progress=bar("describe")))
     return report
 
 
@@ -76,23 +305,10 @@ def cluster_setup(
     config: Config, clusterer: str | None = None, *, min_cluster_size: int | None = None,
     assign_threshold: float | None = None, pca_dims: int | None = None,
 ) -> tuple[Clusterer, ClusterOptions]:
-    """Clusterer and run options from `[clusterer]` and `[cluster]`, overridden by CLI flags.
-
-    `assign_threshold=0` keeps the clusterer's labels as they are; `pca_dims=0` keeps all dimensions.
-    """
-    name, params = config.component("clusterer", clusterer)
-    if min_cluster_size is not None:
-        params["min_cluster_size"] = min_cluster_size
-    section = config.section("cluster")
-    representation = Representation(**section.get("representation", {}))
-    if pca_dims is not None:
-        representation = replace(representation, pca_dims=pca_dims or None)
-    threshold = section.get("assign_threshold", ClusterOptions.assign_threshold)
-    if assign_threshold is not None:
-        threshold = assign_threshold or None
-    options = ClusterOptions(representation=representation, assign_threshold=threshold,
-                             chatter=bool(section.get("chatter", ClusterOptions.chatter)))
-    return clusterers.create(name, **params), options
+    """Clusterer and run options from `[clusterer]` and `[cluster]` (see :func:`build_pipeline`)."""
+    pipeline = build_pipeline(config, clusterer=clusterer, min_cluster_size=min_cluster_size,
+                              assign_threshold=assign_threshold, pca_dims=pca_dims)
+    return pipeline.clusterer, pipeline.cluster_options
 
 
 def needs_description(store: Store) -> bool:
@@ -102,8 +318,5 @@ def needs_description(store: Store) -> bool:
 
 
 def describe_options(config: Config) -> DescribeOptions:
-    """Describe options from the config file's [describe], [kinds] and [companies] sections.
-
-    Unknown keys are refused with the section named (`DescribeOptions.from_config`).
-    """
+    """Describe options from the config file's [describe], [kinds] and [companies] sections (checked)."""
     return DescribeOptions.from_config(config.sections)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 from .columns import map_columns
-from .decode import iter_lines, open_text
+from .decode import ByteStream, iter_lines, open_text
 from .errors import InputError
 from .records import FIELDS, Rejection, StoryRecord
 
@@ -57,7 +57,7 @@ class Read:
 Reader = Callable[[BinaryIO, str, ReadOptions], Read]
 
 
-def read_plain(stream: BinaryIO, name: str, options: ReadOptions) -> Read:
+def read_plain(stream: ByteStream, name: str, options: ReadOptions) -> Read:
     """A `.txt`/`.md` file or a paste: one story, or numbered parts of an over-long one."""
     chunks, encoding = open_text(stream, name=name)
     return Read(encoding, _plain_records(chunks, name, options.max_story_chars))

@@ -8,11 +8,12 @@ user's embedder is chosen exactly like a built-in one.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from importlib.metadata import entry_points
 from typing import Any, Generic, TypeVar
 
 from .errors import ConfigError
+from .options import check_call
 
 T = TypeVar("T")
 
@@ -23,6 +24,7 @@ class Registry(Generic[T]):
     def __init__(self, family: str) -> None:
         self.family = family
         self._factories: dict[str, Callable[..., T]] = {}
+        self._lazy: dict[str, str] = {}
         self._plugins_loaded = False
 
     def register(self, name: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
@@ -30,6 +32,7 @@ class Registry(Generic[T]):
 
         def add(factory: Callable[..., T]) -> Callable[..., T]:
             self._factories[name] = factory
+            self._lazy.pop(name, None)
             return factory
 
         return add
@@ -40,34 +43,47 @@ class Registry(Generic[T]):
         The module is imported on first `create`, so choosing `hdbscan` never loads what `e5`
         needs, and importing the package stays quick.
         """
-        module, attr = path.split(":")
-
-        def factory(**params: Any) -> T:
-            return getattr(importlib.import_module(module), attr)(**params)  # type: ignore[no-any-return]
-
-        self._factories[name] = factory
+        self._lazy[name] = path
+        self._factories.pop(name, None)
 
     def names(self) -> list[str]:
         """Registered names, built-ins and plugins."""
         self._load_plugins()
-        return sorted(self._factories)
+        return sorted({*self._factories, *self._lazy})
 
-    def create(self, name: str, **params: Any) -> T:
-        """Build the component called `name` with `params`."""
+    def factory(self, name: str) -> Callable[..., T]:
+        """The factory (class or function) registered as `name`; a lazy one is imported now."""
         self._load_plugins()
+        if name in self._lazy:
+            module, attr = self._lazy.pop(name).split(":")
+            self._factories[name] = getattr(importlib.import_module(module), attr)
         factory = self._factories.get(name)
         if factory is None:
             raise ConfigError(
                 f"Неизвестный компонент {self.family}: «{name}». Доступны: {', '.join(self.names())}."
             )
-        try:
-            return factory(**params)
-        except TypeError as exc:
-            raise ConfigError(f"Неверные параметры для {self.family} «{name}»: {exc}") from None
+        return factory
+
+    def check(self, name: str, params: Mapping[str, Any], section: str | None = None) -> dict[str, Any]:
+        """`params` checked against the factory's signature, converted; a ConfigError names the key.
+
+        Called before building, so a typo is refused before any model loads, and a TypeError
+        raised inside a constructor stays what it is: a bug, with its traceback.
+        """
+        return check_call(self.factory(name), section or self.family, params)
+
+    def create(self, name: str, /, **params: Any) -> T:
+        """Build the component called `name` with `params` (checked first; see :meth:`check`)."""
+        return self.build(name, params)
+
+    def build(self, name: str, params: Mapping[str, Any], *, section: str | None = None) -> T:
+        """Build `name` from a config section's `params`; errors name `section` (default: the family)."""
+        return self.factory(name)(**self.check(name, params, section))
 
     def _load_plugins(self) -> None:
         if self._plugins_loaded:
             return
         self._plugins_loaded = True
         for entry in entry_points(group=f"scenarios.{self.family}"):
-            self._factories.setdefault(entry.name, entry.load())
+            if entry.name not in self._factories and entry.name not in self._lazy:
+                self._factories[entry.name] = entry.load()

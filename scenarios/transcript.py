@@ -27,6 +27,7 @@ from scenarios.lang.ru.speakers import (
     SELF_LABELS,
     WEAK_LABELS,
 )
+from scenarios.lang.ru.spelling import fold
 from scenarios.textnorm import strip_span
 
 Role = Literal["client", "company", "unknown"]
@@ -167,7 +168,7 @@ def _head(text: str, line: int, after: int, label: str, paren: str | None, ts: s
         return None
     kind, weak = found
     written = label if paren is None else f"{label} ({paren})"
-    key = _SPACES.sub(" ", written).lower().replace("ё", "е")
+    key = fold(_SPACES.sub(" ", written))
     time = None
     if ts:
         tm = _TS_DIGITS.search(ts)

@@ -18,7 +18,7 @@ from scenarios.assign import assign
 from scenarios.cluster import ClusterOptions, canonical_labels, cluster
 from scenarios.clusterers import clusterers
 from scenarios.curate import curation, hide, merge, pin_quote, rename
-from scenarios.describe.stage import DescribeOptions, describe
+from scenarios.describe.stage import CompanyOptions, DescribeOptions, describe
 from scenarios.embed import embed
 from scenarios.embedders import create_embedder
 from scenarios.errors import NotFound, ScenariosError
@@ -104,7 +104,9 @@ def test_run_records_scenarios_sizes_and_chatter(store: Store) -> None:
     assert all(r["stories"] <= r["fragments"] and r["clients"] <= r["stories"] for r in sizes)
 
 
-def test_same_fragments_in_any_order_give_identical_scenarios(embedded_db: Path, tmp_path: Path) -> None:
+def test_same_fragments_in_any_order_give_identical_scenarios(embedded_db: Path, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("scenarios.cluster._LAST_FIT", {})  # fit afresh on the shuffled store
     files = find_files([CORPUS / "stories"])
     random.Random(7).shuffle(files)
     with Store(embedded_db) as original:
@@ -114,6 +116,7 @@ def test_same_fragments_in_any_order_give_identical_scenarios(embedded_db: Path,
         original.conn.execute("DELETE FROM scenarios WHERE run_id = ?", (first.run_id,))
         original.conn.execute("DELETE FROM runs WHERE id = ?", (first.run_id,))
         original.conn.execute("DELETE FROM meta WHERE key = 'scenario_seq'")
+    monkeypatch.setattr("scenarios.cluster._LAST_FIT", {})
     with prepared(tmp_path / "shuffled.db", files) as shuffled:
         second = cluster(shuffled, clusterers.create("hdbscan"))
         assert memberships(shuffled, second.run_id) == expected
@@ -152,7 +155,7 @@ def test_describe_reads_a_sample_of_big_scenarios_but_keeps_pins_and_company_cou
     embedder = create_embedder("hashing")
 
     def described(sample: int | None) -> tuple[list, list]:
-        describe(store, embedder, options=DescribeOptions(sample=sample, ner=False))
+        describe(store, embedder, options=DescribeOptions(sample=sample, companies=CompanyOptions(ner=False)))
         quotes = store.query("SELECT fragment_id, pinned FROM quotes WHERE run_id = ? AND scenario_id = ?",
                              (run.run_id, big["id"]))
         mentions = store.query("SELECT scenario_id, company, mentions, stories FROM mentions WHERE run_id = ? "
@@ -226,3 +229,22 @@ def test_rerun_without_changes_reuses_the_run(store: Store) -> None:
     assert again.reused and again.run_id == first.run_id and store.count("runs") == 1
     other = cluster(store, clusterers.create("hdbscan", min_cluster_size=9))
     assert not other.reused and store.count("runs") == 2, "new parameters make a new run"
+
+
+def test_reclustering_the_same_fragments_reuses_the_fitted_representation(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    from scenarios.represent import Representation
+
+    monkeypatch.setattr("scenarios.cluster._LAST_FIT", {})
+    fits: list[int] = []
+    real = Representation.fit_rows
+    monkeypatch.setattr(Representation, "fit_rows", lambda self, *a: fits.append(1) or real(self, *a))
+    cluster(store, clusterers.create("leiden", resolution=2.0))
+    warm = cluster(store, clusterers.create("leiden"))
+    assert len(fits) == 1, "another clusterer on the same fragments refits nothing"
+    expected = memberships(store, warm.run_id)
+    monkeypatch.setattr("scenarios.cluster._LAST_FIT", {})
+    cold = cluster(store, clusterers.create("leiden"), force=True)
+    assert len(fits) == 2 and memberships(store, cold.run_id) == expected
+    cluster(store, clusterers.create("leiden"), options=ClusterOptions(representation=Representation(lexical_dims=50)))
+    assert len(fits) == 3, "new representation parameters fit again"

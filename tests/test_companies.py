@@ -233,12 +233,13 @@ def test_ner_noise_is_not_a_company(ner_finder: CompanyFinder, text: str) -> Non
 
 def test_ner_runs_once_per_text(ner_finder: CompanyFinder, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
-    real = companies.organisations
-    monkeypatch.setattr(companies, "organisations", lambda texts: calls.extend(texts) or real(texts))
-    finder = CompanyFinder(own=OWN)
+    real = companies._run_ner
+    monkeypatch.setattr(companies, "_ORGANISATIONS", {})
+    monkeypatch.setattr(companies, "_run_ner", lambda texts, size: calls.extend(texts) or real(texts, size))
     text = "Страховку оформила в Ингосстрахе."
-    first, again = finder.find([text, text])
-    assert first == again == finder.find([text])[0] and len(calls) == 1
+    first, again = CompanyFinder(own=OWN).find([text, text])
+    # a second finder (describe again in the same process) reads the cache too
+    assert first == again == CompanyFinder(own=OWN).find([text])[0] and calls == [text]
     assert [m.name for m in first] == ["Ингосстрах"]
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 from rich.table import Table
 from rich.text import Text
 
 from ..browse import get_story, list_stories, own_title, status, story_heading
 from ..digest.words import channel_name, date_label
+from ..stage import runs_status
 from . import cli
 from ._common import config_option, console, open_store, output_options, print_json, store_option
 from .stages import configured_lemmatiser
@@ -34,8 +37,8 @@ def stories(db_path: str, config_path: str | None, as_json: bool, search: str | 
         scenarios stories --search "перезвонить"
         scenarios stories --channel interview -n 50 --json
     """
-    lemmatiser = configured_lemmatiser(config_path) if search else None
     with open_store(db_path, create=False) as store:
+        lemmatiser = configured_lemmatiser(config_path, store=store) if search else None
         rows = list_stories(store, search=search, channel=channel, limit=limit, offset=offset,
                             lemmatiser=lemmatiser)
     if as_json:
@@ -104,14 +107,14 @@ def show(story: str, db_path: str, as_json: bool, show_fragments: bool) -> None:
 @store_option
 @output_options
 def status_command(db_path: str, as_json: bool) -> None:
-    """Count what each stage has done.
+    """Count what each stage has done: stories, lemmas, vectors, runs, the latest run's description.
 
     \b
     Example:
         scenarios status --json
     """
     with open_store(db_path, create=False) as store:
-        counts = status(store)
+        counts = {**status(store), **runs_status(store)}
     if as_json:
         print_json(counts)
         return
@@ -125,8 +128,24 @@ def status_command(db_path: str, as_json: bool) -> None:
     for label, key in (("лемматизировано", "lemmatised"), ("эмбеддинги", "embedded")):
         for component, n in counts[key].items():
             table.add_row(f"{label} {component}", f"{n} / {counts['distinct_fragments']}")
+    _add_run_rows(table, counts)
     if counts["first_date"]:
         table.add_row("период", f"{counts['first_date']} — {counts['last_date']}")
     for channel, n in counts["channels"].items():
         table.add_row(f"  канал {channel}", str(n))
     console.print(table)
+
+
+def _add_run_rows(table: Table, counts: dict[str, Any]) -> None:
+    """The cluster and describe stages' rows of `status`."""
+    run = counts["latest_run"]
+    table.add_row("прогонов кластеризации", str(counts["runs"]))
+    if run is None:
+        table.add_row("сценарии", "ещё нет: scenarios cluster")
+        return
+    table.add_row(f"последний прогон {run['id']}",
+                  f"{run['scenarios']} сценариев ({run['clusterer']}, {run['embedder']})")
+    table.add_row("  без сценария", f"{run['unassigned_share']:.0%} из {run['fragments']} фрагментов")
+    if run["waiting"]:
+        table.add_row("  новых вне прогона", f"{run['waiting']} (scenarios assign или cluster)")
+    table.add_row("  описан", "да" if run["described"] else "нет: scenarios describe")

@@ -58,7 +58,7 @@ def digest_command(db_path: str, config_path: str | None, fmt: str, out_path: st
         raise click.UsageError("--out пишет Markdown или HTML: добавьте --format markdown или --format html.")
     html_needed = fmt == "html" or screenshot_path is not None
     options = DigestOptions(period_days=period_days, kind=kind, channel=channel, top=top,
-                            by=None if by.lower() == "none" else by,
+                            by=None if by is None or by.lower() == "none" else by,
                             redact=not no_redact, appendix=html_needed)
     with open_store(db_path, create=False) as store:
         digest = build_digest(store, options, kind_titles=configured_kind_titles(load_config(config_path)))

@@ -5,15 +5,15 @@ from __future__ import annotations
 import sys
 
 import click
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..ingest import DEFAULT_MAX_MB, IngestOptions, IngestReport, add_stream, iter_add_paths, report_lines
 from ..readers import ReadOptions
 from ..records import FIELDS
 from ..sources import find_files
+from ..store import Store
 from . import cli
-from ._common import console, err_console, open_store, store_option
+from ._common import console, err_console, open_store, store_option, styled
 
 
 @cli.command()
@@ -87,7 +87,7 @@ def add(paths: tuple[str, ...], db_path: str, source: str | None, channel: str |
         sys.exit(1)
 
 
-def _add_files(store, paths: tuple[str, ...], options: IngestOptions) -> IngestReport:
+def _add_files(store: Store, paths: tuple[str, ...], options: IngestOptions) -> IngestReport:
     files = find_files(paths)
     report = IngestReport()
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
@@ -102,6 +102,6 @@ def _add_files(store, paths: tuple[str, ...], options: IngestOptions) -> IngestR
 def _print_report(report: IngestReport) -> None:
     rejections, totals = report_lines(report)
     for line in rejections:
-        err_console.print(f"[red]Не принято:[/red] {escape(line.removeprefix('Не принято: '))}", markup=True,
+        err_console.print(styled("Не принято:", "red", " " + line.removeprefix("Не принято: ")),
                           highlight=False)
     console.print(totals, markup=False, highlight=False)

@@ -5,15 +5,11 @@ from __future__ import annotations
 import click
 
 from ..assign import assign
-from ..cluster import cluster
-from ..config import load_config
 from ..curate import hide, merge, pin_quote, rename
 from ..describe.stage import describe
-from ..embedders import create_embedder
 from ..evaluate import evaluate, read_gold, story_scenarios
-from ..pipeline import cluster_setup, describe_options
 from . import cli
-from ._common import config_option, console, err_console, open_store, print_json, store_option
+from ._common import build, config_option, console, err_console, open_store, print_json, store_option
 
 
 @cli.command("cluster")
@@ -40,11 +36,11 @@ def cluster_command(db_path: str, config_path: str | None, clusterer: str | None
         scenarios cluster --min-cluster-size 20
         scenarios cluster --clusterer kmeans   # with n_clusters in scenarios.toml [clusterer]
     """
-    model, options = cluster_setup(load_config(config_path), clusterer, min_cluster_size=min_cluster_size,
-                                   assign_threshold=assign_threshold, pca_dims=pca_dims)
     with open_store(db_path, create=False) as store:
+        pipeline = build(config_path, store, clusterer=clusterer, min_cluster_size=min_cluster_size,
+                         assign_threshold=assign_threshold, pca_dims=pca_dims)
         err_console.print("Кластеризация…")
-        report = cluster(store, model, options=options, force=force)
+        report = pipeline.cluster(store, force=force)
     if report.reused:
         console.print(f"Ничего не изменилось с прогона {report.run_id}: {report.scenarios} сценариев "
                       "(--force, чтобы кластеризовать заново).")
@@ -59,21 +55,20 @@ def cluster_command(db_path: str, config_path: str | None, clusterer: str | None
 @cli.command("describe")
 @store_option
 @config_option
-@click.option("--embedder", "-e", help="The embedder the run was built on [default: the config file's].")
+@click.option("--embedder", "-e", help="The embedder the run was built on [default: the run's own].")
 def describe_command(db_path: str, config_path: str | None, embedder: str | None) -> None:
     """Give every scenario of the latest run a label, a kind, quotes and company mentions.
 
-    Re-running replaces the description (curated names and pinned quotes are kept).
+    Re-running replaces the description (curated names and pinned quotes are kept). The run's
+    own embedder is used (the one `scenarios embed` last ran with, when it was clustered).
 
     \b
     Example:
         scenarios describe --config corpus/scenarios.toml
     """
-    config = load_config(config_path)
-    name, params = config.component("embedder", embedder)
-    model = create_embedder(name, **params)
     with open_store(db_path, create=False) as store:
-        report = describe(store, model, options=describe_options(config))
+        pipeline = build(config_path, store, embedder=embedder)
+        report = describe(store, pipeline.embedder_for_run(store), options=pipeline.describe_options)
     console.print(f"Прогон {report.run_id}: описано сценариев {report.scenarios} за {report.seconds:.1f} с.")
 
 
@@ -97,21 +92,27 @@ def assign_command(db_path: str, threshold: float | None) -> None:
 @store_option
 @click.option("--gold", "gold_path", required=True, type=click.Path(dir_okay=False), help="CSV of gold labels.")
 @click.option("--id-column", default="id", show_default=True, help="Column matching the stories' external_id.")
+@click.option("--text-column", help="Match rows to stories by this column's text [default: by text when the file "
+              "has no id column: text, текст, отзыв...].")
 @click.option("--label-column", default="label", show_default=True, help="Column with the gold scenario.")
 @click.option("--ignore-label", multiple=True, help="Gold labels to leave out (e.g. none).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def eval_command(db_path: str, gold_path: str, id_column: str, label_column: str, ignore_label: tuple[str, ...],
-                 as_json: bool) -> None:
+def eval_command(db_path: str, gold_path: str, id_column: str, text_column: str | None, label_column: str,
+                 ignore_label: tuple[str, ...], as_json: bool) -> None:
     """Score the latest run against gold labels, story by story (main scenario per story).
 
+    A gold file without an id column is matched to the stories by text (as `add` stored them).
+
     \b
-    Example:
+    Examples:
         scenarios add reviews.csv --id-column review_id
         scenarios eval --gold reviews_gold.csv --id-column review_id --label-column theme --json
+        scenarios eval --gold banki_reviews_themes.csv --label-column theme
     """
-    gold = {k: v for k, v in read_gold(gold_path, id_column, label_column).items() if v not in ignore_label}
+    gold = read_gold(gold_path, id_column, label_column, text_column=text_column)
+    labels = {k: v for k, v in gold.items() if v not in ignore_label}
     with open_store(db_path, create=False) as store:
-        result = evaluate(story_scenarios(store), gold)
+        result = evaluate(story_scenarios(store, by=gold.by), labels)
     data = result.as_dict()
     if as_json:
         print_json({"v_measure": data["v_measure"], "homogeneity": data["homogeneity"],
@@ -158,7 +159,7 @@ def merge_command(source: str, target: str, db_path: str) -> None:
     """
     with open_store(db_path, create=False) as store:
         merge(store, source, target)
-    console.print(f"{source} объединён с {target}. Обновите описания: scenarios describe.")
+    console.print(f"{source} объединён с {target}: его участники, цитаты и упоминания компаний теперь у {target}.")
 
 
 @cli.command("pin-quote")

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 import click
 
-from ..config import load_config
 from ..embed import embed
-from ..embedders import create_embedder
-from ..engines import configured_engine
+from ..lemmatise import Lemmatiser
 from ..stage import StageReport
+from ..store import Store
 from . import cli
-from ._common import config_option, console, err_console, open_store, stage_progress, store_option
+from ._common import build, config_option, console, err_console, open_store, stage_progress, store_option
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
-def engine_options(f):
+def engine_options(f: F) -> F:
     """`--engine`, `--address`, `--workers`: where the embed stage's batches are computed."""
     f = click.option("--workers", type=click.IntRange(1),
                      help="Worker processes of a local cluster [default: all cores].")(f)
@@ -22,7 +26,7 @@ def engine_options(f):
     return click.option("--engine", help="local (default), dask or ray [default: [embed] engine].")(f)
 
 
-def _run_with_bar(description: str, run) -> StageReport:
+def _run_with_bar(description: str, run: Callable[[Callable[[int, int], None]], StageReport]) -> StageReport:
     with stage_progress(description) as bar:
         task = bar.add_task(description, total=None)
 
@@ -65,23 +69,20 @@ def embed_command(db_path: str, config_path: str | None, embedder: str | None, b
         scenarios embed --engine dask --workers 2
         scenarios embed --engine dask --address tcp://10.0.0.5:8786
     """
-    config = load_config(config_path)
-    name, params = config.component("embedder", embedder)
-    err_console.print(f"Загружаю эмбеддер {name}…")
-    model = create_embedder(name, **params)
-    with open_store(db_path, create=False) as store, \
-            configured_engine(config, engine, address=address, workers=workers) as runner:
-        report = _run_with_bar("Эмбеддинги", lambda progress: embed(store, model, batch_size=batch_size,
-                                                                  progress=progress, engine=runner))
+    with open_store(db_path, create=False) as store:
+        pipeline = build(config_path, store, embedder=embedder, engine=engine, address=address, workers=workers)
+        err_console.print(f"Загружаю эмбеддер {pipeline.choices['embedder'].name}…")
+        model = pipeline.embedder
+        with pipeline.engine() as runner:
+            report = _run_with_bar("Эмбеддинги", lambda progress: embed(store, model, batch_size=batch_size,
+                                                                      progress=progress, engine=runner))
     _print_report("Эмбеддинги", report)
 
 
-def configured_lemmatiser(config_path: str | None, override: str | None = None):
-    """The lemmatiser named by the CLI or the config file, built."""
-    from ..lemmatise import lemmatisers
-
-    name, params = load_config(config_path).component("lemmatiser", override)
-    return lemmatisers.create(name, **params)
+def configured_lemmatiser(config_path: str | None, override: str | None = None,
+                          store: Store | None = None) -> Lemmatiser:
+    """The lemmatiser named by the CLI, the config file or the store (what last ran), built."""
+    return build(config_path, store, lemmatiser=override).lemmatiser
 
 
 @cli.command("lemmatise")
@@ -102,8 +103,8 @@ def lemmatise_command(db_path: str, config_path: str | None, lemmatiser: str | N
     """
     from ..lemmatise.stage import lemmatise
 
-    model = configured_lemmatiser(config_path, lemmatiser)
     with open_store(db_path, create=False) as store:
+        model = configured_lemmatiser(config_path, lemmatiser, store)
         report = _run_with_bar("Леммы", lambda progress: lemmatise(store, model, batch_size=batch_size,
                                                                  progress=progress))
     _print_report("Леммы", report)

@@ -9,7 +9,7 @@ import click
 
 from ..ingest import PASTE_MAX_MB
 from . import cli
-from ._common import UserError, config_option, console, err_console, open_store, store_option
+from ._common import UserError, config_option, console, err_console, open_store, store_option, styled
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -46,7 +46,7 @@ def serve(db_path: str, config_path: str | None, host: str, port: int, max_mb: f
     app = create_app(db_path, config_path, max_mb=max_mb)
     server = make_server(host, port, app, threaded=True)
     if host not in LOOPBACK:
-        err_console.print(f"[yellow]Внимание:[/yellow] страница доступна по сети ({host}) без пароля.")
+        err_console.print(styled("Внимание:", "yellow", f" страница доступна по сети ({host}) без пароля."))
     warm_digest(app)
     shown = f"[{host}]" if ":" in host else host
     console.print(f"Страница открыта: http://{shown}:{port}/ — хранилище {db_path}. Остановить: Ctrl-C.")

@@ -69,17 +69,81 @@ class HDBSCANClusterer(Clusterer):
         labels = np.asarray(model.labels_, dtype=int)
         if self.selection != "eom":
             return labels
-        leaf = self._leaf_labels(model, size)
+        leaf = self._leaf_labels(model)
         return leaf if too_coarse(labels, leaf, self.max_share) else labels
 
-    def _leaf_labels(self, model: Any, size: int) -> np.ndarray:
-        """Leaf selection on the already fitted tree (hdbscan's own step inside `fit`, not a refit)."""
-        from hdbscan.hdbscan_ import _tree_to_labels
+    def _leaf_labels(self, model: Any) -> np.ndarray:
+        """Leaf selection on the already fitted tree, read through hdbscan's public `condensed_tree_`."""
+        return leaf_labels(model.condensed_tree_.to_numpy(), self.epsilon)
 
-        tree = model.single_linkage_tree_.to_numpy()
-        labels = _tree_to_labels(None, tree, min_cluster_size=size, cluster_selection_method="leaf",
-                                 cluster_selection_epsilon=self.epsilon)[0]
-        return np.asarray(labels, dtype=int)
+
+def leaf_labels(condensed: np.ndarray, epsilon: float = 0.0) -> np.ndarray:
+    """The labels hdbscan's `cluster_selection_method="leaf"` gives, from a fitted condensed tree.
+
+    hdbscan offers leaf selection only inside `fit`; a second fit costs a second spanning tree,
+    and its step on a fitted tree (`hdbscan_._tree_to_labels`) is private and changed its
+    signature in 0.8.44. The condensed tree is public (`HDBSCAN().condensed_tree_.to_numpy()`:
+    rows `parent, child, lambda_val, child_size`, clusters numbered from the root down), and
+    leaf selection on it is short: the clusters without child clusters, lifted to the first
+    ancestor born above `epsilon` when they are born below it, exactly as hdbscan does it
+    (`_hdbscan_tree.get_clusters`, without `allow_single_cluster`). Each point takes the selected
+    cluster nearest above it; a point that left the tree above every selected cluster is noise.
+    `tests/test_cluster_leaf.py` checks the result against hdbscan's own leaf fit.
+    """
+    points = condensed[condensed["child_size"] == 1]
+    n = int(condensed["parent"].min())  # the root's id is the number of points
+    tree = condensed[condensed["child_size"] > 1]
+    if not len(tree):
+        return np.full(n, -1, dtype=int)
+    children: dict[int, list[int]] = {}
+    for parent, child in zip(tree["parent"].tolist(), tree["child"].tolist(), strict=True):
+        children.setdefault(parent, []).append(child)
+    parent_of = dict(zip(tree["child"].tolist(), tree["parent"].tolist(), strict=True))
+    born = dict(zip(tree["child"].tolist(), (1.0 / tree["lambda_val"]).tolist(), strict=True))
+    root = int(tree["parent"].min())
+    leaves = _leaves(children, root)
+    selected = _epsilon_search(leaves, children, parent_of, born, epsilon, root) if epsilon else leaves
+    # The selected cluster at or above each cluster; ids grow away from the root, so parents come first.
+    owner = np.full(int(tree["child"].max()) + 1, -1, dtype=int)
+    label = {c: i for i, c in enumerate(sorted(selected))}
+    for child in sorted(parent_of):
+        owner[child] = label[child] if child in label else owner[parent_of[child]]
+    labels = np.full(n, -1, dtype=int)
+    labels[points["child"]] = owner[points["parent"]]
+    return labels
+
+
+def _leaves(children: dict[int, list[int]], root: int) -> set[int]:
+    """The clusters without child clusters, visited depth first like hdbscan (its set order follows)."""
+    found, stack = [], [root]
+    while stack:
+        node = stack.pop()
+        if node in children:
+            stack.extend(children[node])
+        else:
+            found.append(node)
+    return set(found)
+
+
+def _epsilon_search(leaves: set[int], children: dict[int, list[int]], parent_of: dict[int, int],
+                    born: dict[int, float], epsilon: float, root: int) -> set[int]:
+    """Leaves born below `epsilon` replaced by their first ancestor born above it (not the root)."""
+    selected: list[int] = []
+    covered: set[int] = set()
+    for leaf in leaves:
+        if born[leaf] >= epsilon:
+            selected.append(leaf)
+        elif leaf not in covered:
+            top = leaf
+            while parent_of[top] != root and born[top] <= epsilon:
+                top = parent_of[top]
+            selected.append(top)
+            stack = list(children.get(top, []))
+            while stack:
+                node = stack.pop()
+                covered.add(node)
+                stack.extend(children.get(node, []))
+    return set(selected)
 
 
 def too_coarse(labels: np.ndarray, finer: np.ndarray, max_share: float) -> bool:

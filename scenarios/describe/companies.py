@@ -20,15 +20,13 @@ is found like any other but never reported as a competitor.
 from __future__ import annotations
 
 import re
-import warnings
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 from ..domains import DEFAULT_DOMAIN, Domain, load_domain
-from ..errors import MissingDependency
+from ..lang.ru import natasha_models
 from ..lang.ru.companies import (
     ADJECTIVE_ENDINGS,
     ADJECTIVE_SUFFIXES,
@@ -37,7 +35,7 @@ from ..lang.ru.companies import (
     GENERIC_WORDS,
     NOT_COMPANIES,
 )
-from ..lemmatise.stage import fold
+from ..lang.ru.spelling import fold
 from ..threads import single_blas_thread
 from ._base import Member
 
@@ -47,7 +45,8 @@ _TAG = re.compile(r"(?<![\w@#])[@#](\w+)")
 _JOINER = re.compile(r"[\s\-–—.]{1,3}")
 _SENTENCE_END = set(".!?…:;\n")
 _OPENERS = set(" \t\r\"'«„“([—–-")
-_INSTALL = "Для поиска компаний через NER нужен пакет natasha: pip install natasha"
+#: Completes "Чтобы ..., нужен пакет natasha" when natasha is missing.
+_PURPOSE = "находить компании через NER"
 #: Parts of handles around the name: "@ru_mts", "@MegaFonHelp", "@tinkoff_bank", "@vtb_official".
 _HANDLE_AFFIXES = re.compile(r"^(ru|rus)_?|_?(ru|rus|help|official|bank|online|news|support|care)$")
 
@@ -209,7 +208,6 @@ class CompanyFinder:
             candidates.sort(key=lambda a: (-len(a.words), not a.own))  # longest first; own wins ties
         self._own_names = set(owned)
         self._own_folded = {fold(a) for names in owned.values() for a in names}
-        self._ner_cache: dict[str, list[tuple[int, int, str]]] = {}
         self._alias_cache: dict[str, list[Mention]] = {}
 
     @property
@@ -288,7 +286,7 @@ class CompanyFinder:
         """Listed names and tags in `text`; `strict=False` skips the rules of case and compounds."""
         mentions = self._match_tags(text)
         tagged = [(m.start, m.end) for m in mentions]
-        tokens = [(m.start(), m.end(), m.group().lower().replace("ё", "е")) for m in _WORD.finditer(text)]
+        tokens = [(m.start(), m.end(), fold(m.group())) for m in _WORD.finditer(text)]
         if tagged:
             tokens = [t for t in tokens if not any(s <= t[0] < e for s, e in tagged)]
         i = 0
@@ -347,10 +345,7 @@ class CompanyFinder:
     # -- NER ----------------------------------------------------------------------------------------
 
     def _ner_spans(self, texts: Sequence[str]) -> list[list[tuple[int, int, str]]]:
-        todo = list(dict.fromkeys(t for t in texts if t not in self._ner_cache))
-        if todo:
-            self._ner_cache.update(zip(todo, organisations(todo), strict=True))
-        return [self._ner_cache[t] for t in texts]
+        return organisations(texts)
 
     def _ner_mention(self, text: str, start: int, end: int, normal: str) -> Mention | None:
         key = fold(normal)
@@ -412,19 +407,6 @@ def _in_compound(text: str, start: int, end: int) -> bool:
     return False
 
 
-@cache
-def _natasha() -> tuple[Any, Any, Any, Any, Any]:
-    """The `Doc` class of natasha, its segmenter, NER, morphology tagger and vocabulary, loaded once per process."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # natasha's pymorphy2 imports the deprecated pkg_resources
-        try:
-            from natasha import Doc, MorphVocab, NewsEmbedding, NewsMorphTagger, NewsNERTagger, Segmenter
-        except ImportError:
-            raise MissingDependency(_INSTALL) from None
-        embedding = NewsEmbedding()
-        return Doc, Segmenter(), NewsNERTagger(embedding), NewsMorphTagger(embedding), MorphVocab()
-
-
 def organisations(texts: Sequence[str], batch_size: int = 32) -> list[list[tuple[int, int, str]]]:
     """The ORG spans natasha finds in each text: `(start, end, normalised name)`.
 
@@ -432,7 +414,23 @@ def organisations(texts: Sequence[str], batch_size: int = 32) -> list[list[tuple
     each other on a busy machine: 25-170 ms a text against a few ms); the morphology tagger, which
     normalisation needs, runs only on texts with an organisation.
     """
-    doc_class, segmenter, ner, morph, vocab = _natasha()
+    todo = [t for t in dict.fromkeys(texts) if t not in _ORGANISATIONS]
+    if todo:
+        if len(_ORGANISATIONS) > 200_000:
+            _ORGANISATIONS.clear()
+        _ORGANISATIONS.update(zip(todo, _run_ner(todo, batch_size), strict=True))
+    return [_ORGANISATIONS[t] for t in texts]
+
+
+# NER output depends on the text alone: kept per process, so describing again after a re-cluster
+# (the same fragments in new groups) or a second store with shared fragments reads no text twice.
+_ORGANISATIONS: dict[str, list[tuple[int, int, str]]] = {}
+
+
+def _run_ner(texts: Sequence[str], batch_size: int = 32) -> list[list[tuple[int, int, str]]]:
+    ner = natasha_models.ner_tagger(_PURPOSE)
+    doc_class, segmenter = natasha_models.natasha(_PURPOSE).Doc, natasha_models.segmenter(_PURPOSE)
+    morph, vocab = natasha_models.morph_tagger(_PURPOSE), natasha_models.morph_vocab(_PURPOSE)
     out: list[list[tuple[int, int, str]]] = []
     with single_blas_thread():
         ner.batch_size = batch_size

@@ -51,8 +51,8 @@ from ..domains import DEFAULT_DOMAIN, load_domain
 from ..embedders import Embedder, normalise_rows
 from ..errors import ConfigError
 from ..lang.ru.kinds import KIND_DEFINITIONS, KIND_NAMES, KIND_TITLES
+from ..lang.ru.spelling import fold
 from ..lemmatise import Token
-from ..lemmatise.stage import fold
 from ._base import Member
 from .companies import CompanyFinder
 

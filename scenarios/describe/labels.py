@@ -24,14 +24,14 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from functools import cache
 from itertools import combinations
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..lang.ru.labels import GREETINGS, NOT_IN_LABELS
+from ..lang.ru.spelling import fold
 from ..lang.ru.stop_words import NEGATIONS
 from ..lemmatise import Token
-from ..lemmatise.stage import fold
 from ._base import Member
 from .quotes import DECIMALS, is_complete, length_penalty, relevance, spread
 
@@ -269,7 +269,8 @@ def _dictionary_form(member: Member, first: int, last: int, casing: Mapping[str,
 
 
 @cache
-def _parse(word: str):  # type: ignore[no-untyped-def]
+def _parse(word: str) -> Any:
+    """pymorphy3's best parse of `word` (a `Parse`; pymorphy3 ships no types), or None."""
     from ..lang.ru.lemmatizer import morph_analyzer
 
     parses = morph_analyzer().parse(word)
@@ -373,7 +374,7 @@ def render_label(terms: Sequence[tuple[str, float]], members: Sequence[Member], 
     used: set[str] = set()
     picked: list[str] = []
     for term, _ in terms:
-        words = {_fold(w) for w in term.split()}
+        words = {_spelling_key(w) for w in term.split()}
         if used & words:
             continue
         picked.append(term)
@@ -470,9 +471,9 @@ def _name_forms(members: Sequence[Member]) -> dict[str, str]:
     return names
 
 
-def _fold(word: str) -> str:
+def _spelling_key(word: str) -> str:
     """One spelling of a lemma for telling words apart: "кэшбэк" and "кешбэк" are one word."""
-    return word.replace("ё", "е").replace("э", "е")
+    return fold(word).replace("э", "е")
 
 
 def _cased(surface: str, names: Mapping[str, str]) -> str:

@@ -17,6 +17,8 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
+from ..embedders import normalise_rows
+from ..lang.ru.spelling import fold
 from ._base import Member
 
 #: Quote lengths a manager reads at a glance: a one-word "Да." or a 400-character monologue rarely
@@ -61,7 +63,7 @@ def quality_penalty(member: Member, bounds: tuple[int, int] = QUOTE_CHARS) -> fl
 
 def relevance(members: Sequence[Member], centroid: np.ndarray) -> np.ndarray:
     """Cosine of each member's vector to `centroid` (vectors need not be normalised)."""
-    vectors = _unit(np.stack([m.vector for m in members]).astype(np.float64))
+    vectors = normalise_rows(np.stack([m.vector for m in members]), dtype=np.float64)
     direction = np.asarray(centroid, dtype=np.float64)
     norm = np.linalg.norm(direction)
     return vectors @ (direction / norm) if norm else np.zeros(len(members))
@@ -102,7 +104,7 @@ def choose_quotes(
     if not pool:
         return []
     want = min(max(k, min_k), max_k, len(pool))
-    vectors = _unit(np.stack([m.vector for m in pool]).astype(np.float64))
+    vectors = normalise_rows(np.stack([m.vector for m in pool]), dtype=np.float64)
     closeness = relevance(pool, centroid)
     extra = penalties or {}
     gain = (1 - diversity) * closeness - spread(closeness) * np.array(
@@ -168,9 +170,5 @@ def _next(
 
 
 def _norm(text: str) -> str:
-    return " ".join(text.lower().replace("ё", "е").split())
+    return " ".join(fold(text).split())
 
-
-def _unit(vectors: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return vectors / np.where(norms == 0, 1, norms)

@@ -13,7 +13,7 @@ import math
 import time
 from collections import defaultdict
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
@@ -24,72 +24,79 @@ from ..domains import DEFAULT_DOMAIN
 from ..embedders import Embedder
 from ..errors import ConfigError, ScenariosError
 from ..lemmatise.stage import decode_tokens
-from ..stage import active
+from ..stage import active, record_description
 from ..store import Store, now
 from ._base import Member
 
 Progress = Callable[[int, int], None]
 
 
-#: Config keys per section that describe reads; any other key is a typo and refused.
-_SECTION_KEYS: dict[str, frozenset[str]] = {
-    "describe": frozenset({"quotes", "sample", "ner_limit", "domain", "cue_weight", "embedding_weight",
-                           "named_competitors"}),
-    "companies": frozenset({"own", "own_aliases", "aliases", "industries", "ner"}),
-}
+@dataclass(frozen=True)
+class CompanyOptions:
+    """The `[companies]` section: the company itself (`own`) and the names to find.
+
+    `aliases` extend the domain's list; `industries` of the user's companies default to the own
+    industry; `ner` adds natasha's organisation names to the alias list.
+    """
+
+    own: str | None = None
+    own_aliases: tuple[str, ...] = ()
+    aliases: Mapping[str, list[str]] | None = None
+    industries: Mapping[str, str] | None = None
+    ner: bool = True
 
 
 @dataclass(frozen=True)
 class DescribeOptions:
-    """How many quotes, which domain and kinds, which companies (`own` is the company itself).
+    """The `[describe]` section (quotes, sample, the kind classifier), `[companies]` and `[kinds.*]`.
 
-    Built from config by :meth:`from_config`, which refuses unknown keys.
+    Built from config by :meth:`from_config`, which refuses unknown keys and wrong types.
     """
 
     quotes: int = 5
-    kinds: Mapping[str, Mapping[str, Any]] | None = None
     domain: str = DEFAULT_DOMAIN
-    own: str | None = None
-    own_aliases: tuple[str, ...] = ()
-    aliases: Mapping[str, list[str]] | None = None   # extend the domain's list
-    industries: Mapping[str, str] | None = None      # of the user's companies; default: the own industry
-    ner: bool = True
-    sample: int | None = 1000    # members read per scenario for label, kind and quotes; None = all
+    sample: int | None = 1000    # members read per scenario for label, kind and quotes; None or 0 = all
     ner_limit: int | None = 40   # members per scenario NER reads (~3 ms each); the alias list reads every one
     cue_weight: float = 1.0      # kind classifier: weight of lemma cues
     embedding_weight: float = 1.0  # kind classifier: weight of the seed regression
+    regularisation: float = 3.0  # kind classifier: the regression's C
     named_competitors: bool = True  # a named competitor is a cue of the `competitors` kind
+    company_kind: str = "competitors"  # the kind a named competitor is a cue of
+    companies: CompanyOptions = field(default_factory=CompanyOptions)
+    kinds: Mapping[str, Mapping[str, Any]] | None = None  # [kinds.<name>]: seeds, cues, title, description
+
+    def __post_init__(self) -> None:
+        if self.sample == 0:
+            object.__setattr__(self, "sample", None)
+        if self.quotes < 1:
+            raise ValueError("quotes: нужна хотя бы одна цитата")
 
     @classmethod
     def from_config(cls, sections: Mapping[str, Mapping[str, Any]]) -> DescribeOptions:
-        """Options from the `[describe]`, `[companies]` and `[kinds.*]` sections of a config file."""
-        for name, allowed in _SECTION_KEYS.items():
-            unknown = sorted(set(sections.get(name, {})) - allowed)
-            if unknown:
-                raise ConfigError(f"В секции [{name}] неизвестные ключи: {', '.join(unknown)}. "
-                                  f"Допустимы: {', '.join(sorted(allowed))}.")
+        """Options from the `[describe]`, `[companies]` and `[kinds.*]` sections of a config file.
+
+        Every key and type is checked (`scenarios.options`), and the kinds are loaded once, so a
+        kind without seeds is refused before any model loads.
+        """
+        from ..options import from_section
         from .kinds import load_kinds
 
-        describe, companies = dict(sections.get("describe", {})), dict(sections.get("companies", {}))
-        load_kinds(sections.get("kinds"), str(describe.get("domain", cls.domain)))  # refuse bad kinds before any work
-        try:
-            return cls(
-                quotes=int(describe.get("quotes", cls.quotes)),
-                sample=int(describe.get("sample", cls.sample) or 0) or None,
-                ner_limit=describe.get("ner_limit", cls.ner_limit),
-                domain=str(describe.get("domain", cls.domain)),
-                cue_weight=float(describe.get("cue_weight", cls.cue_weight)),
-                embedding_weight=float(describe.get("embedding_weight", cls.embedding_weight)),
-                named_competitors=bool(describe.get("named_competitors", cls.named_competitors)),
-                kinds=sections.get("kinds"),
-                own=companies.get("own"),
-                own_aliases=tuple(companies.get("own_aliases", ())),
-                aliases=companies.get("aliases"),
-                industries=companies.get("industries"),
-                ner=bool(companies.get("ner", cls.ner)),
-            )
-        except (TypeError, ValueError) as exc:
-            raise ConfigError(f"Неверное значение в секции [describe] или [companies]: {exc}") from None
+        companies = from_section(CompanyOptions, "companies", sections.get("companies"))
+        kinds = sections.get("kinds")
+        if kinds is not None and not isinstance(kinds, Mapping):
+            raise ConfigError("[kinds] должна состоять из секций вида [kinds.service].")
+        options = from_section(cls, "describe", sections.get("describe"),
+                               fixed={"companies": companies, "kinds": kinds})
+        load_kinds(kinds, options.domain)  # refuse bad kinds before any work
+        return options
+
+    @property
+    def config(self) -> dict[str, Any]:
+        """What the run's description used, as stored with it (the digest can cite it)."""
+        data = asdict(self)
+        data["companies"] = {k: v for k, v in data["companies"].items() if k != "aliases"}
+        data["kinds"] = sorted(self.kinds or ())
+        return data
 
 
 @dataclass(frozen=True)
@@ -126,7 +133,7 @@ def describe(store: Store, embedder: Embedder, *, options: DescribeOptions | Non
     if run_embedder != embedder.id:
         raise ScenariosError(f"Прогон {run_id} построен на эмбеддере {run_embedder}, а выбран {embedder.id}: "
                              "укажите тот же эмбеддер (--embedder) или перекластеризуйте.")
-    pins = {sid: c["pinned"] for sid, c in curation(store).items() if c["pinned"]}
+    pins: dict[str, list[str]] = {sid: list(c["pinned"]) for sid, c in curation(store).items() if c["pinned"]}
     scenarios = load_scenarios(store, run_id, sample=options.sample,
                                keep={f for pinned in pins.values() for f in pinned})
     parts = _Parts.build(embedder, options)
@@ -154,6 +161,9 @@ def describe(store: Store, embedder: Embedder, *, options: DescribeOptions | Non
         conn.executemany("INSERT INTO mentions (run_id, scenario_id, company, own, mentions, stories) "
                          "VALUES (?,?,?,?,?,?)", mentions)
         conn.execute("UPDATE runs SET described_at = ? WHERE id = ?", (now(), run_id))
+    record_description(store, run_id, {"describe": ("describe", options.config),
+                                       "kinds": ("kinds", parts.classifier.config),
+                                       "companies": ("companies", parts.finder.config)})
     return DescribeReport(run_id, len(scenarios), time.perf_counter() - start, tuple(notes))
 
 
@@ -171,13 +181,15 @@ class _Parts:
         from .kinds import KindClassifier
         from .labels import excluded_lemmas
 
-        own = {options.own: list(options.own_aliases)} if options.own and options.own_aliases else options.own
-        finder = CompanyFinder(aliases=options.aliases, own=own, ner=options.ner, domain=options.domain,
-                               industries=options.industries)
+        firms = options.companies
+        own = {firms.own: list(firms.own_aliases)} if firms.own and firms.own_aliases else firms.own
+        finder = CompanyFinder(aliases=firms.aliases, own=own, ner=firms.ner, domain=options.domain,
+                               industries=firms.industries)
         classifier = KindClassifier(embedder if options.embedding_weight else None, options.kinds,
                                     domain=options.domain, cue_weight=options.cue_weight,
-                                    embedding_weight=options.embedding_weight,
-                                    companies=finder if options.named_competitors else None)
+                                    embedding_weight=options.embedding_weight, regularisation=options.regularisation,
+                                    companies=finder if options.named_competitors else None,
+                                    company_kind=options.company_kind)
         return cls(classifier, finder, excluded_lemmas(finder))
 
 

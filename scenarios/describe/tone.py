@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..lang.ru.spelling import fold
 from ..lang.ru.tone import ALWAYS_COMPLAINT, COMPLAINT, PRAISE
 from ..lemmatise import Token
-from ..lemmatise.stage import fold
 from ._base import Member
 
 #: A complaint word weighs this much against a praise word: angry reviews still thank ("спасибо

@@ -275,7 +275,10 @@ TEMPLATE = r"""<!doctype html>
         {%- if s.praise is not none %}<i class="praise">{{ percent(s.praise) }}</i>{% endif -%}
         {%- if s.praise is not none and s.complaint is not none %} · {% endif -%}
         {%- if s.complaint is not none %}<i class="complaint">{{ percent(s.complaint) }}</i>{% endif -%}
-        </b><span>{{ ["хвалят" if s.praise is not none else "", "жалуются" if s.complaint is not none else ""]|select|join(" · ") }}</span></div>
+        </b><span>
+          {{- ["хвалят" if s.praise is not none else "",
+               "жалуются" if s.complaint is not none else ""]|select|join(" · ") -}}
+        </span></div>
       {% endif %}
       </div>
       {% if d.months|length > 1 %}

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..dates import stored_date
 from ..errors import NotFound
 from ..overview import KIND_ORDER, ScenarioView, kind_rank, kind_title, scenarios_of, story_members
 from ..store import Store
@@ -114,7 +115,7 @@ def build_digest(store: Store, options: DigestOptions | None = None, *,
         growing=[s.id for s in sorted((s for s in shown if s.growing), key=lambda s: (-(s.growth or 0), s.id))],
         new=[s.id for s in sorted((s for s in shown if s.new), key=lambda s: (-s.current, s.id))],
         appendix=appendix if options.appendix else [], month_totals=[month_totals[m] for m in months],
-        built_on=_date(run["described_at"]),
+        built_on=stored_date(run["described_at"]),
     )
     digest.segments = _segments(options.by, scope, members, shown)
     return digest
@@ -158,15 +159,8 @@ def _stories(store: Store) -> dict[str, StoryRow]:
     out = {}
     for row in store.conn.execute(
             "SELECT id, date, channel, source, client, title, external_id, metadata FROM stories"):
-        out[row[0]] = StoryRow(row[0], _date(row[1]), *row[2:])
+        out[row[0]] = StoryRow(row[0], stored_date(row[1]), *row[2:])
     return out
-
-
-def _date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value[:10]) if value else None
-    except ValueError:
-        return None
 
 
 def _scope(stories: dict[str, StoryRow], channel: str | None) -> dict[str, StoryRow]:
@@ -274,7 +268,7 @@ def _member_quotes(store: Store, run_id: int, scenario_id: str, scope: dict[str,
         "SELECT f.story_id, f.start, f.[end], f.text FROM memberships m JOIN fragments f ON f.hash = m.hash "
         "WHERE m.run_id = ? AND m.scenario_id = ? ORDER BY (length(f.text) < 40), m.score DESC, f.id",
         (run_id, scenario_id))
-    out = []
+    out: list[dict[str, Any]] = []
     for row in rows:
         if len(out) >= n:
             break

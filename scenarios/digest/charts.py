@@ -89,8 +89,10 @@ def month_range(months: Sequence[str]) -> str:
 
 def trend_chart(months: Sequence[str], shares: Sequence[float], counts: Sequence[int], *, colour: str = "#3b5bdb",
                 highlight: int = 0, width: int = 300, height: int = 112, title: str = "") -> str:
-    """Monthly share of stories as labelled bars: a % axis, month names under the bars, the current
-    period shaded and named, and each bar's month, share and count in its tooltip.
+    """Monthly share of stories as labelled bars.
+
+    A % axis, month names under the bars, the current period shaded and named, and each bar's
+    month, share and count in its tooltip.
     """
     n = len(months)
     if n == 0:

@@ -39,7 +39,7 @@ def render_html(digest: Digest, *, story_url: StoryUrl | None = None) -> str:
             return story_url(quote.story_id, quote.start, quote.end)
         return f"#story-{quote.story_id}"
 
-    highlight = _current_months(digest)
+    highlight = digest.current_months
     environment = _environment()
     template = environment.from_string(TEMPLATE)
     return template.render(
@@ -56,9 +56,10 @@ def render_html(digest: Digest, *, story_url: StoryUrl | None = None) -> str:
 def _lead(digest: Digest) -> Markup:
     """The lead sentence with the scenario's name in bold."""
     text = escape(present.lead(digest))
-    lead_id = (digest.growing or digest.new or digest.biggest or [None])[0]
-    if lead_id is None:
+    leads = digest.growing or digest.new or digest.biggest
+    if not leads:
         return Markup(text)
+    lead_id = leads[0]
     name = escape(f"«{digest.scenario(lead_id).name}»")
     return Markup(str(text).replace(str(name), f"<b>{name}</b>", 1))
 
@@ -66,14 +67,6 @@ def _lead(digest: Digest) -> Markup:
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True,
                               undefined=jinja2.StrictUndefined)
-
-
-def _current_months(digest: Digest) -> int:
-    """How many trailing months of the trend fall in the current period (for shading)."""
-    if not digest.current:
-        return 0
-    first = digest.current.start.strftime("%Y-%m")
-    return sum(1 for m in digest.months if m >= first)
 
 
 def story_html(story: AppendixStory) -> Markup:
@@ -113,5 +106,5 @@ def _snap(text: str, offset: int, *, left: bool) -> int:
     if left:
         found = max(text.rfind("\n", 0, offset), text.rfind(" ", 0, offset))
         return found + 1 if found >= 0 else 0
-    found = [i for i in (text.find("\n", offset), text.find(" ", offset)) if i >= 0]
-    return min(found) if found else len(text)
+    breaks = [i for i in (text.find("\n", offset), text.find(" ", offset)) if i >= 0]
+    return min(breaks) if breaks else len(text)

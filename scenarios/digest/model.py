@@ -211,6 +211,14 @@ class Digest:
         """Every shown scenario, in section order."""
         return [s for section in self.sections for s in section.scenarios]
 
+    @property
+    def current_months(self) -> int:
+        """How many trailing months of the trend fall in the current period (the charts shade them)."""
+        if not self.current:
+            return 0
+        first = self.current.start.strftime("%Y-%m")
+        return sum(1 for m in self.months if m >= first)
+
     def scenario(self, scenario_id: str) -> ScenarioDigest:
         """A shown scenario by id."""
         for s in self.scenarios:

@@ -6,7 +6,8 @@ Masked, each as a placeholder in square brackets:
 - e-mails -> «[e-mail]»;
 - account numbers, 20 digits, optionally in groups -> «[счёт]»;
 - card numbers, 13-19 digits, optionally in groups -> «[карта]»;
-- person names, found by natasha's NER (`PER`, loaded once per process on first use) -> «[имя]».
+- person names, found by natasha's NER (`PER`; the one model describe also uses for companies,
+  :mod:`scenarios.lang.ru.natasha_models`) -> «[имя]».
 
 natasha's news model also tags client speech that is not a name («Отлично», «Интервьюер») and
 banks with a name-like word («в Ладье», «у Альфы») as persons. A span is masked only where its
@@ -22,15 +23,13 @@ Examples:
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
-from typing import Any
 
-from ..describe.companies import fold, word_forms
-from ..errors import MissingDependency
-from ..lang.ru.companies import COMPANIES
+from ..describe.companies import word_forms
+from ..domains.bank.companies import COMPANIES
+from ..lang.ru import natasha_models
+from ..lang.ru.spelling import fold
 
 PHONE, EMAIL, CARD, ACCOUNT, NAME = "[телефон]", "[e-mail]", "[карта]", "[счёт]", "[имя]"
 
@@ -205,25 +204,12 @@ def _shift(spans: list[Span], offset: int, *, at_end: bool) -> int:
     return offset + shift
 
 
-@cache
-def _natasha() -> tuple[Any, Any, Any]:
-    """The `Doc` class, segmenter and news NER of natasha, loaded once per process."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # natasha's pymorphy2 imports the deprecated pkg_resources
-        try:
-            from natasha import Doc, NewsEmbedding, NewsNERTagger, Segmenter
-        except ImportError:
-            raise MissingDependency(
-                "Чтобы скрывать имена, нужен пакет natasha: pip install natasha (или --no-redact)") from None
-        return Doc, Segmenter(), NewsNERTagger(NewsEmbedding())
-
-
 def persons(text: str) -> list[tuple[int, int]]:
-    """The `PER` spans natasha finds in `text`."""
-    doc_class, segmenter, ner = _natasha()
-    doc = doc_class(text)
-    doc.segment(segmenter)
-    doc.tag_ner(ner)
+    """The `PER` spans natasha finds in `text` (the NER describe uses for companies: one per process)."""
+    purpose = "скрывать имена (или --no-redact)"
+    doc = natasha_models.natasha(purpose).Doc(text)
+    doc.segment(natasha_models.segmenter(purpose))
+    doc.tag_ner(natasha_models.ner_tagger(purpose))
     return [(s.start, s.stop) for s in doc.spans if s.type == "PER"]
 
 

@@ -48,9 +48,9 @@ def segment_table(by: str, stories: Mapping[str, _Story], members: Mapping[str, 
         counts = [0] * len(order)
         index = {v: i for i, v in enumerate(order)}
         for story_id in members.get(scenario.id, ()):
-            value = values.get(story_id)
-            if value in index:
-                counts[index[value]] += 1
+            found = values.get(story_id)
+            if found is not None and found in index:
+                counts[index[found]] += 1
         shares = [c / col.stories if col.stories else 0.0 for c, col in zip(counts, columns)]
         rows.append(SegmentRow(scenario.id, scenario.name, shares, counts))
     return Segments(by, columns, rows, findings(by, columns, rows))

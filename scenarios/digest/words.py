@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ..dates import stored_date
 from ..overview import kind_title
 
 #: channel -> (name as a heading, "в <prepositional>" for sentences)
@@ -99,13 +100,11 @@ def date_label(value: str | dt.date | None, *, year: bool = True) -> str:
     """«18 февраля 2026» from an ISO date; anything else as it is."""
     if value is None:
         return ""
-    if isinstance(value, str):
-        try:
-            value = dt.date.fromisoformat(value[:10])
-        except ValueError:
-            return value
-    text = f"{value.day} {MONTHS_GENITIVE[value.month - 1]}"
-    return f"{text} {value.year}" if year else text
+    day = stored_date(value) if isinstance(value, str) else value
+    if day is None:
+        return str(value)
+    text = f"{day.day} {MONTHS_GENITIVE[day.month - 1]}"
+    return f"{text} {day.year}" if year else text
 
 
 def period_label(start: dt.date, end: dt.date) -> str:

@@ -56,7 +56,13 @@ def checked(vectors: np.ndarray, n: int, dim: int, who: str) -> np.ndarray:
     return normalise_rows(vectors)
 
 
-def normalise_rows(vectors: np.ndarray) -> np.ndarray:
-    """Rows scaled to unit length; all-zero rows (no known words) stay zero."""
+def normalise_rows(vectors: np.ndarray, dtype: type[np.floating[Any]] = np.float32) -> np.ndarray:
+    """Rows scaled to unit length, as `dtype`; all-zero rows (no known words) stay zero.
+
+    float32 is what the store keeps; quote ranking asks for float64 so rounding its scores to a
+    few decimals never depends on float32 noise.
+    """
+    vectors = np.asarray(vectors)
+    vectors = vectors.astype(np.result_type(vectors.dtype, dtype), copy=False)  # divide in the wider type
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return (vectors / np.where(norms == 0, 1, norms)).astype(np.float32)
+    return (vectors / np.where(norms == 0, 1, norms)).astype(dtype, copy=False)

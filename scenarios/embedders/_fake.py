@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from ..lang.ru.spelling import fold
 from ._base import Embedder, normalise_rows
 
 _WORD = re.compile(r"\w+")
@@ -34,7 +35,7 @@ class HashingEmbedder(Embedder):
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for row, text in enumerate(texts):
-            for word in _WORD.findall(text.lower().replace("ё", "е")):
+            for word in _WORD.findall(fold(text)):
                 padded = f" {word} "
                 for i in range(len(padded) - 2):
                     bucket = int.from_bytes(hashlib.blake2s(padded[i:i + 3].encode(), digest_size=4).digest(), "little")

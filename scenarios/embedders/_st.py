@@ -54,8 +54,8 @@ class SentenceTransformerEmbedder(Embedder):
             ) from None
         self.model = model
         self.batch_size = batch_size
-        model = self._model
-        dimension = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        loaded = self._model
+        dimension = getattr(loaded, "get_embedding_dimension", None) or loaded.get_sentence_embedding_dimension
         self.dim = int(dimension() or 0)
         label = "/".join(path.resolve().parts[-2:]) if path.is_dir() else model
         self.id = f"st:{label}:{_fingerprint(self._model)}"

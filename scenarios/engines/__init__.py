@@ -32,11 +32,11 @@ engines.register_lazy("dask", "scenarios.engines._dask:DaskEngine")
 engines.register_lazy("ray", "scenarios.engines._ray:RayEngine")
 
 
-def configured_engine(config: Config, name: str | None = None, **overrides: Any) -> Engine:
-    """The engine from `[embed]` (`engine` and its parameters), with CLI flags over it.
+def engine_choice(config: Config, name: str | None = None, **overrides: Any) -> tuple[str, dict[str, Any]]:
+    """`(engine name, checked parameters)` from `[embed]`, with CLI flags over it; builds nothing.
 
     A CLI `name` other than the configured one drops the configured parameters; `None` overrides
-    are ignored. Unknown parameters are refused by the engine's constructor.
+    are ignored. Unknown keys and wrong types are refused against the engine's signature.
     """
     section = dict(config.section("embed"))
     configured = str(section.pop("engine", DEFAULT_ENGINE))
@@ -45,10 +45,19 @@ def configured_engine(config: Config, name: str | None = None, **overrides: Any)
     if chosen == "local":
         if given:
             raise ConfigError(f"{', '.join('--' + k for k in given)}: только вместе с --engine dask или ray.")
-        return LocalEngine()
+        if section and chosen == configured:
+            raise ConfigError(f"В секции [embed] параметр «{sorted(section)[0]}» не нужен при engine = \"local\": "
+                              "address, workers и другие задаются вместе с engine = \"dask\" или \"ray\".")
+        return "local", {}
     params = {**(section if chosen == configured else {}), **given}
-    return engines.create(chosen, **params)
+    return chosen, engines.check(chosen, params, "embed")
 
 
-__all__ = ["DEFAULT_ENGINE", "Engine", "LocalEngine", "Recipe", "available_cores", "configured_engine",
+def configured_engine(config: Config, name: str | None = None, **overrides: Any) -> Engine:
+    """The engine from `[embed]` (`engine` and its parameters), with CLI flags over it, built."""
+    chosen, params = engine_choice(config, name, **overrides)
+    return LocalEngine() if chosen == "local" else engines.build(chosen, params, section="embed")
+
+
+__all__ = ["DEFAULT_ENGINE", "Engine", "LocalEngine", "Recipe", "available_cores", "configured_engine", "engine_choice",
            "embed_on_worker", "engines"]

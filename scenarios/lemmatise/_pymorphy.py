@@ -28,7 +28,8 @@ def core_options(domain_stop_words: bool, extra_stop_words: Iterable[str], keep_
     `extra_stop_words`.
     Kept even when their form or lemma is listed: `MEANINGFUL` and `keep_words`.
     """
-    from ..lang.ru.stop_words import DOMAIN_STOP_PHRASES, DOMAIN_STOP_WORDS, MEANINGFUL, STOP_WORDS, with_yo_variants
+    from ..lang.ru.spelling import with_yo_variants
+    from ..lang.ru.stop_words import DOMAIN_STOP_PHRASES, DOMAIN_STOP_WORDS, MEANINGFUL, STOP_WORDS
 
     extra, keep = with_yo_variants(extra_stop_words), with_yo_variants(keep_words)
     stop = STOP_WORDS | DOMAIN_STOP_WORDS if domain_stop_words else STOP_WORDS

@@ -12,6 +12,8 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from ..errors import ComponentError
+from ..lang.ru.spelling import fold
 from ..stage import StageReport, batches, done_count, pending, register_component, texts_of
 from ..store import Store
 from ..threads import single_blas_thread
@@ -32,7 +34,8 @@ def lemmatise(
     two, and never slower in wall time). pymorphy3 is pure Python and unaffected.
     """
     config: dict[str, Any] = getattr(lemmatiser, "config", {})
-    register_component(store, "lemmatiser", lemmatiser.id.split(":")[0], lemmatiser.id, config)
+    register_component(store, "lemmatiser", lemmatiser.id.split(":")[0], lemmatiser.id, config,
+                       recipe=getattr(lemmatiser, "recipe", None))
     todo = pending(store, "lemmas", "lemmatiser", lemmatiser.id)
     already = done_count(store, "lemmas", "lemmatiser", lemmatiser.id)
     start, done = time.perf_counter(), 0
@@ -51,7 +54,7 @@ def _lemmatise_batch(store: Store, lemmatiser: Lemmatiser, chunk: Sequence[str])
     texts = texts_of(store, chunk)
     tokens = lemmatiser.lemmatise(texts)
     if len(tokens) != len(texts):
-        raise ValueError(f"lemmatiser {lemmatiser.id} returned {len(tokens)} results for {len(texts)} texts")
+        raise ComponentError(f"Лемматизатор {lemmatiser.id} вернул {len(tokens)} результатов на {len(texts)} текстов.")
     rows = [(h, lemmatiser.id, lemma_string(t), encode_tokens(t)) for h, t in zip(chunk, tokens, strict=True)]
     with store.transaction() as conn:
         conn.executemany("INSERT OR REPLACE INTO lemmas (hash, lemmatiser, lemmas, tokens) VALUES (?,?,?,?)", rows)
@@ -60,11 +63,6 @@ def _lemmatise_batch(store: Store, lemmatiser: Lemmatiser, chunk: Sequence[str])
             [(fold(r[2]), r[0], r[1]) for r in rows],
         )
     return len(chunk)
-
-
-def fold(text: str) -> str:
-    """Search form: lower case, ё as е."""
-    return text.lower().replace("ё", "е")
 
 
 def encode_tokens(tokens: Sequence[Token]) -> str:

@@ -62,8 +62,9 @@ def create_app(db_path: str | os.PathLike[str], config_path: str | os.PathLike[s
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-    app.extensions[context.COMPONENTS] = Components(config)
-    app.extensions[context.RECLUSTER] = Recluster(app.config["SCENARIOS_DB"], config)
+    components = Components(config)  # the page and the job share one pipeline and its models
+    app.extensions[context.COMPONENTS] = components
+    app.extensions[context.RECLUSTER] = Recluster(app.config["SCENARIOS_DB"], config, components)
     app.extensions[context.DIGEST] = DigestCache(configured_kind_titles(config))
     app.extensions[context.MASKER] = Masker()
     for module in (pages, scenario_page, story_page, add, export, recluster):

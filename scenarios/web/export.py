@@ -70,8 +70,8 @@ def export_csv() -> Response | str:
 @bp.get("/export.xlsx")
 def export_xlsx() -> Response | str:
     """The scenarios as an Excel workbook: one sheet, a header row, numbers as numbers."""
-    from openpyxl import Workbook  # type: ignore[import-untyped]  # no stubs; imported late: it takes 0.3 s
-    from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
 
     digest = _digest()
     if digest is None:

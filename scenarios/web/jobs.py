@@ -1,9 +1,10 @@
 """Re-clustering in a background thread, one job at a time, with progress the page polls.
 
 The job opens its own store (SQLite connections stay in the thread that made them) and runs
-`pipeline.run`. Stories pasted through the page were already assigned to the existing scenarios;
-when fragments arrived since the last clustering and `run` still reused the latest run (it does
-when none of them found a scenario), the job re-clusters anyway, because a person asked for it.
+`pipeline.run` with the app's own pipeline (`Components`: the models the paste form loaded, not a
+second copy). Stories pasted through the page were already assigned to the existing scenarios;
+when fragments arrived since the last clustering, the job re-clusters even if `run` would reuse
+the latest run (it would when none of them found a scenario), because a person asked for it.
 """
 
 from __future__ import annotations
@@ -15,21 +16,18 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from ..cluster import cluster
 from ..config import Config
-from ..describe.stage import describe
-from ..embedders import create_embedder
 from ..errors import ScenariosError
-from ..pipeline import cluster_setup, describe_options, run
+from ..pipeline import STAGE_NAMES, run
+from ..pipeline import STAGES as PIPELINE_STAGES
 from ..store import Store
+from .components import Components
 from .queries import pending_fragments
 
 log = logging.getLogger(__name__)
 
-STAGES = ("lemmatise", "embed", "cluster", "describe")
-#: What each stage does, in words a manager reads in the progress line.
-STAGE_NAMES = {"lemmatise": "Разбор слов", "embed": "Смысл фрагментов", "cluster": "Поиск сценариев",
-               "describe": "Названия и цитаты"}
+#: The stages the job runs (nothing is ingested: pastes were stored already).
+STAGES = tuple(stage for stage in PIPELINE_STAGES if stage != "ingest")
 
 
 @dataclass
@@ -62,8 +60,10 @@ class JobState:
 class Recluster:
     """The app's single re-clustering job over the store at `db_path`."""
 
-    def __init__(self, db_path: str, config: Config) -> None:
+    def __init__(self, db_path: str, config: Config, components: Components | None = None) -> None:
+        """`components`: the app's, whose models the job reuses (default: those made for `config`)."""
         self.db_path, self.config = db_path, config
+        self.components = components or Components.for_config(config)
         self._lock = threading.Lock()
         self._state = JobState()
         self._thread: threading.Thread | None = None
@@ -125,21 +125,9 @@ class Recluster:
         self._update(stage="lemmatise")
         latest = store.conn.execute("SELECT max(id) FROM runs").fetchone()[0]
         pending = pending_fragments(store, latest) if latest else 0
-        report = run(store, self.config, on_stage=self._stage_done, progress=self._progress)
-        if "cluster" not in report.stages and pending:
-            self._cluster(store)
-        reran = "cluster" in report.stages or pending
-        runs = store.query("SELECT id, scenarios FROM runs ORDER BY id DESC LIMIT 1")
-        if not reran:
+        report = run(store, self.components.shared_pipeline(store), on_stage=self._stage_done,
+                     progress=self._progress, recluster=bool(pending))
+        if "cluster" not in report.stages:
             return "Новых фрагментов нет: сценарии и так актуальны."
+        runs = store.query("SELECT id, scenarios FROM runs ORDER BY id DESC LIMIT 1")
         return f"Готово: сценариев найдено — {runs[0]['scenarios']}."
-
-    def _cluster(self, store: Store) -> None:
-        """Cluster and describe now, with the same components and options as `pipeline.run`."""
-        name, params = self.config.component("embedder")
-        embedder = create_embedder(name, **params)
-        clusterer, options = cluster_setup(self.config)
-        self._update(stage="cluster", done=0, total=None)
-        self._stage_done("cluster", cluster(store, clusterer, options=options, embedder_id=embedder.id, force=True))
-        self._stage_done("describe", describe(store, embedder, options=describe_options(self.config),
-                                              progress=self._progress("describe")))

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from .stop_words import with_yo_variants
+from .spelling import with_yo_variants
 
 #: Lemmas that say nothing about what happened, grouped by why.
 PHATIC: frozenset[str] = with_yo_variants(

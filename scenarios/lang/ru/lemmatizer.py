@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...errors import MissingDependency
 from ...lemmatise._base import Token
+from .spelling import fold
 from .stop_words import DEFAULT_STOP_WORDS, DOMAIN_STOP_PHRASES, MEANINGFUL, NEGATIONS
 
 if TYPE_CHECKING:
@@ -208,7 +209,7 @@ class RussianLemmatizer:
         self.stop_words = frozenset(stop_words)
         self.keep_words = frozenset(keep_words)
         self.stop_phrases: dict[str, list[tuple[str, ...]]] = {}  # by first word, longest first
-        for phrase in sorted({tuple(_fold(p).split()) for p in stop_phrases}, key=len, reverse=True):
+        for phrase in sorted({tuple(fold(p).split()) for p in stop_phrases}, key=len, reverse=True):
             self.stop_phrases.setdefault(phrase[0], []).append(phrase)
         self.negations = frozenset(negations)
         self.cache_size = cache_size
@@ -401,9 +402,9 @@ class RussianLemmatizer:
         found: set[int] = set()
         phrases = self.stop_phrases
         for i, span in enumerate(spans):
-            candidates = phrases.get(_fold(span[2]))
+            candidates = phrases.get(fold(span[2]))
             for phrase in candidates or ():
-                if all(i + k < len(spans) and _fold(spans[i + k][2]) == w for k, w in enumerate(phrase)):
+                if all(i + k < len(spans) and fold(spans[i + k][2]) == w for k, w in enumerate(phrase)):
                     found.update(range(i, i + len(phrase)))
                     break
         return found
@@ -562,8 +563,6 @@ def _superlative(lower: str) -> str:
     return lower
 
 
-def _fold(text: str) -> str:
-    return text.lower().replace("ё", "е")
 
 
 def _colloquial_feminine(reading: Reading, lower: str) -> None:

@@ -7,6 +7,7 @@
     >>> doc._.lemma_string
     'приложение не_работать'
 
+Needs the `spacy` extra (`pip install 'scenarios[spacy]'`); nothing else in the package imports spaCy.
 spaCy keeps its own tokenizer; our razdel tokens are aligned to its tokens by character offsets.
 A spaCy token that is not exactly one of ours (spaCy splits "из-за", joins "т.е.") gets its
 lower-cased text as lemma and the flags of the tokens it overlaps. `token.is_stop` belongs to the word
@@ -19,12 +20,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-import spacy
-from spacy.language import Language
-from spacy.tokens import Doc
-from spacy.tokens import Token as SpacyToken
-
+from ...errors import MissingDependency
 from ...lemmatise import Lemmatiser, Token, lemma_string, lemmatisers
+
+try:
+    import spacy
+    from spacy.language import Language
+    from spacy.tokens import Doc
+    from spacy.tokens import Token as SpacyToken
+except ImportError:
+    raise MissingDependency("Для конвейера spaCy нужен пакет spacy: pip install 'scenarios[spacy]'") from None
 
 FACTORY = "scenarios_lemmatizer"
 

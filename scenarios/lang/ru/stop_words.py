@@ -16,37 +16,8 @@ Three lists, because they are dropped for different reasons and a user may want 
 
 from __future__ import annotations
 
-import ast
-import importlib.util
-from collections.abc import Iterable
-from pathlib import Path
-
-
-def _spacy_stop_words() -> set[str]:
-    """The Russian stop words of spaCy, read from its data file without importing spaCy.
-
-    `from spacy.lang.ru.stop_words import ...` runs spaCy's and thinc's package imports first:
-    1.6 s in every process that lemmatises, most of a cached re-run (`bench/pipeline.py`). The
-    file is one string literal split into words, so the literal is read as data.
-    """
-    spec = importlib.util.find_spec("spacy")
-    if spec is None or spec.origin is None:
-        raise ImportError("spaCy is not installed: pip install spacy")
-    source = (Path(spec.origin).parent / "lang" / "ru" / "stop_words.py").read_text(encoding="utf-8")
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) > 100:
-            return set(node.value.split())
-    raise ImportError("spaCy's Russian stop word list has an unexpected format")
-
-
-_SPACY_STOP_WORDS = _spacy_stop_words()
-
-
-def with_yo_variants(words: Iterable[str]) -> frozenset[str]:
-    """The words lower-cased, each with `ё` also spelt `е`, so both spellings match."""
-    lowered = {w.lower() for w in words}
-    return frozenset(lowered | {w.replace("ё", "е") for w in lowered})
-
+from .spacy_stop_words import SPACY_STOP_WORDS
+from .spelling import with_yo_variants
 
 #: Negation words. "никакой" negates the noun after it ("никакого ответа" -> `не_ответ`), like
 #: "ни". "нет"/"нету" negate a following noun ("нет связи") or, at the end of a clause, the
@@ -87,11 +58,11 @@ HYPHENATED: frozenset[str] = with_yo_variants(
     }
 )  # fmt: skip
 
-#: General Russian stop words: spaCy's list (`spacy.lang.ru.stop_words`) and `HYPHENATED`, minus
+#: General Russian stop words: spaCy's list (shipped in :mod:`.spacy_stop_words`) and `HYPHENATED`, minus
 #: `MEANINGFUL` and `NEGATIONS`. Kept as stop words on purpose: intensifiers ("очень", "слишком",
 #: "совсем") and modals ("надо", "нужно", "можно", "мочь", "хотеть", "должен"), because "очень
 #: долго" and "долго", or "хочу закрыть карту" and "закрыть карту", are the same scenario.
-STOP_WORDS: frozenset[str] = (with_yo_variants(_SPACY_STOP_WORDS) | HYPHENATED) - MEANINGFUL - NEGATIONS
+STOP_WORDS: frozenset[str] = (with_yo_variants(SPACY_STOP_WORDS) | HYPHENATED) - MEANINGFUL - NEGATIONS
 
 #: Interview and review chatter: fillers, hesitation, backchannel and greetings. Listed as forms
 #: where the lemma is a content word ("знаете" is a filler, "знать" is not: "никто не знал").
