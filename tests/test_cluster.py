@@ -6,6 +6,7 @@ Fast tests: the demo corpus with the hashing embedder (real text, no model).
 from __future__ import annotations
 
 import random
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -17,10 +18,11 @@ from scenarios.assign import assign
 from scenarios.cluster import ClusterOptions, canonical_labels, cluster
 from scenarios.clusterers import clusterers
 from scenarios.curate import curation, hide, merge, pin_quote, rename
+from scenarios.describe.stage import CompanyOptions, DescribeOptions, describe
 from scenarios.embed import embed
 from scenarios.embedders import create_embedder
 from scenarios.errors import NotFound, ScenariosError
-from scenarios.ingest import add_paths, add_text
+from scenarios.ingest import add_text, iter_add_paths
 from scenarios.lemmatise import lemmatisers
 from scenarios.lemmatise.stage import lemmatise
 from scenarios.sources import find_files
@@ -29,30 +31,29 @@ from scenarios.store import Store
 from .conftest import CORPUS
 
 
-def prepared(path: Path, files=None) -> Store:
+def prepared(path: Path, files) -> Store:
+    """A store of the demo corpus's `files` in this order, lemmatised and embedded."""
     store = Store(path)
-    if files is None:
-        add_paths(store, [CORPUS / "stories"])
-    else:
-        from scenarios.ingest import iter_add_paths
-
-        list(iter_add_paths(store, files))
+    list(iter_add_paths(store, files))
     lemmatise(store, lemmatisers.create("pymorphy"))
     embed(store, create_embedder("hashing"))
     return store
 
 
 @pytest.fixture(scope="module")
-def corpus_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def embedded_db(tmp_path_factory: pytest.TempPathFactory, corpus_db: Path) -> Path:
+    """The lemmatised demo corpus (a copy of the session's) embedded with the hashing embedder."""
     path = tmp_path_factory.mktemp("cluster") / "base.db"
-    prepared(path).close()
+    shutil.copyfile(corpus_db, path)
+    with Store(path) as store:
+        embed(store, create_embedder("hashing"))
     return path
 
 
 @pytest.fixture
-def store(corpus_db: Path, tmp_path: Path) -> Store:
+def store(embedded_db: Path, tmp_path: Path) -> Store:
     copy = tmp_path / "run.db"
-    with sqlite3.connect(corpus_db) as source, sqlite3.connect(copy) as target:
+    with sqlite3.connect(embedded_db) as source, sqlite3.connect(copy) as target:
         source.backup(target)
     with Store(copy) as s:
         yield s
@@ -103,12 +104,12 @@ def test_run_records_scenarios_sizes_and_chatter(store: Store) -> None:
     assert all(r["stories"] <= r["fragments"] and r["clients"] <= r["stories"] for r in sizes)
 
 
-def test_same_fragments_in_any_order_give_identical_scenarios(corpus_db: Path, tmp_path: Path,
+def test_same_fragments_in_any_order_give_identical_scenarios(embedded_db: Path, tmp_path: Path,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("scenarios.cluster._LAST_FIT", {})  # fit afresh on the shuffled store
     files = find_files([CORPUS / "stories"])
     random.Random(7).shuffle(files)
-    with Store(corpus_db) as original:
+    with Store(embedded_db) as original:
         first = cluster(original, clusterers.create("hdbscan"))
         expected = memberships(original, first.run_id)
         original.conn.execute("DELETE FROM memberships WHERE run_id = ?", (first.run_id,))
@@ -144,8 +145,6 @@ def test_rerun_keeps_ids_and_curation(store: Store) -> None:
 
 
 def test_describe_reads_a_sample_of_big_scenarios_but_keeps_pins_and_company_counts(store: Store) -> None:
-    from scenarios.describe.stage import CompanyOptions, DescribeOptions, describe
-
     run = cluster(store, clusterers.create("hdbscan"))
     big = store.query("SELECT id, fragments FROM scenarios WHERE run_id = ? ORDER BY fragments DESC LIMIT 1",
                       (run.run_id,))[0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from scenarios.describe import companies
 from scenarios.describe._base import Member
 from scenarios.describe.companies import CompanyCount, CompanyFinder, word_forms
 from scenarios.lemmatise import lemmatisers
@@ -123,7 +124,6 @@ def test_count_orders_by_stories_then_mentions(finder: CompanyFinder) -> None:
 
 def test_count_reads_unsampled_texts_by_alias_and_limits_ner(ner_finder: CompanyFinder,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    from scenarios.describe import companies
 
     calls: list[str] = []
     real = companies.organisations
@@ -232,8 +232,6 @@ def test_ner_noise_is_not_a_company(ner_finder: CompanyFinder, text: str) -> Non
 
 
 def test_ner_runs_once_per_text(ner_finder: CompanyFinder, monkeypatch: pytest.MonkeyPatch) -> None:
-    from scenarios.describe import companies
-
     calls: list[str] = []
     real = companies._run_ner
     monkeypatch.setattr(companies, "_ORGANISATIONS", {})

@@ -4,30 +4,22 @@ from __future__ import annotations
 
 import csv
 from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from scenarios.ingest import add_paths
 from scenarios.store import Store
 
-from .conftest import CORPUS
+from .conftest import CORPUS, GoldQuote
 
 KINDS = {"choice", "service", "product", "competitors", "life"}
 
 
 @pytest.fixture(scope="module")
-def corpus_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
-    path = tmp_path_factory.mktemp("corpus") / "corpus.db"
-    store = Store(path)
-    report = add_paths(store, [CORPUS / "stories"])
-    assert report.ok, report.rejections
-    yield store
-    store.close()
-
-
-def labels() -> list[dict[str, str]]:
-    with (CORPUS / "labels.csv").open(encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
+def corpus_store(corpus_db: Path) -> Iterator[Store]:
+    with Store(corpus_db) as store:
+        yield store
 
 
 def test_corpus_size_and_channels(corpus_store: Store) -> None:
@@ -36,8 +28,8 @@ def test_corpus_size_and_channels(corpus_store: Store) -> None:
     assert channels == {"interview", "call", "review", "survey", "chat", "email"}
 
 
-def test_labels_cover_every_story_with_known_kinds() -> None:
-    rows = labels()
+def test_labels_cover_every_story_with_known_kinds(gold_labels: list[dict[str, str]]) -> None:
+    rows = gold_labels
     scenarios = Counter(r["scenario"] for r in rows if r["scenario"] != "none")
     assert len(scenarios) >= 12 and min(scenarios.values()) >= 20
     assert {r["kind"] for r in rows if r["scenario"] != "none"} == KINDS
@@ -45,29 +37,20 @@ def test_labels_cover_every_story_with_known_kinds() -> None:
         assert set(scenarios) == {r["scenario"] for r in csv.DictReader(f)}
 
 
-def test_every_labelled_quote_is_inside_a_client_fragment(corpus_store: Store) -> None:
-    outside = []
-    for row in labels():
-        if not row["quote"]:
-            continue
-        story = corpus_store.query("SELECT id, text FROM stories WHERE external_id = ?", (row["story_id"],))
-        assert story, f"no story with external_id {row['story_id']}"
-        start = story[0]["text"].find(row["quote"])
-        assert start >= 0, f"quote not verbatim in {row['story_id']}: {row['quote']}"
-        end = start + len(row["quote"])
-        hit = corpus_store.count("fragments", "story_id = ? AND [end] > ? AND start < ?", (story[0]["id"], start, end))
-        if not hit:
-            outside.append(row["story_id"])
-    assert outside == []
+def test_every_labelled_quote_is_inside_a_client_fragment(corpus_store: Store, gold_quotes: list[GoldQuote]) -> None:
+    stories = dict(corpus_store.conn.execute("SELECT external_id, text FROM stories"))
+    assert len(gold_quotes) >= 17 * 20
+    assert [q for q in gold_quotes if q.text not in stories.get(q.story, "")] == [], "quotes are verbatim"
+    assert [q for q in gold_quotes if not q.fragment_ids(corpus_store)] == []
 
 
-def test_growing_scenario_is_dated_late() -> None:
+def test_growing_scenario_is_dated_late(gold_labels: list[dict[str, str]]) -> None:
     dates = {}
     for path in (CORPUS / "stories").rglob("*.txt"):
         dates[path.stem] = path.stem[:7]
     with (CORPUS / "stories" / "reviews.csv").open(encoding="utf-8", newline="") as f:
         dates.update({r["id"]: r["date"][:7] for r in csv.DictReader(f)})
-    months = [dates[r["story_id"]] for r in labels() if r["scenario"] == "app_crashes" and r["story_id"] in dates]
+    months = [dates[r["story_id"]] for r in gold_labels if r["scenario"] == "app_crashes" and r["story_id"] in dates]
     late = sum(m >= "2026-09" for m in months)
     assert late / len(months) >= 0.7
 

@@ -21,7 +21,11 @@ from pathlib import Path
 import pytest
 
 from scenarios.config import load_config
+from scenarios.embed import embed
+from scenarios.embedders import create_embedder
 from scenarios.ingest import add_paths
+from scenarios.lemmatise import lemmatisers
+from scenarios.lemmatise.stage import lemmatise
 from scenarios.pipeline import run
 from scenarios.store import Store
 
@@ -105,11 +109,6 @@ def embedded(ingested: Path, config: Path, tmp_path_factory: pytest.TempPathFact
     path = copy(ingested, tmp_path_factory.mktemp("stores") / "embedded.db")
     with Store(path) as store:
         config_ = load_config(config)
-        from scenarios.embed import embed
-        from scenarios.embedders import create_embedder
-        from scenarios.lemmatise import lemmatisers
-        from scenarios.lemmatise.stage import lemmatise
-
         lemmatise(store, lemmatisers.create(*config_.component("lemmatiser")[:1]))
         embed(store, create_embedder("hashing"))
     return path

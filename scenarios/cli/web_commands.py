@@ -36,8 +36,7 @@ def serve(db_path: str, config_path: str | None, host: str, port: int, max_mb: f
     """
     from werkzeug.serving import make_server
 
-    from ..web import create_app
-    from ..web.digest_page import warm
+    from ..web import create_app, warm_digest
 
     with open_store(db_path):
         pass  # fail now, in the terminal, if the store cannot be opened
@@ -48,7 +47,7 @@ def serve(db_path: str, config_path: str | None, host: str, port: int, max_mb: f
     server = make_server(host, port, app, threaded=True)
     if host not in LOOPBACK:
         err_console.print(styled("Внимание:", "yellow", f" страница доступна по сети ({host}) без пароля."))
-    warm(app)
+    warm_digest(app)
     shown = f"[{host}]" if ":" in host else host
     console.print(f"Страница открыта: http://{shown}:{port}/ — хранилище {db_path}. Остановить: Ctrl-C.")
     try:

@@ -1,6 +1,8 @@
-"""Adding stories from the page: a paste (one story, or several split by a separator line or by
-table rows) and an upload of files or folders, through the same library calls as `scenarios add`,
-with its messages; then the fast stages assign the new fragments to the scenarios.
+"""Adding stories from the page: a paste, or an upload of files or folders.
+
+A paste is one story, or several split by a separator line or by table rows. Both go through the
+same library calls as `scenarios add`, with its messages; then the fast stages assign the new
+fragments to the scenarios.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ UPLOAD_TYPES = ", ".join(sorted(READERS))
 @bp.get("/add")
 def form() -> str:
     """The empty paste and upload forms."""
-    return _form({"text": "", "channel": "interview", "client": "", "date": "", "title": "", "split": "none"})
+    return _form(_blank())
 
 
 @bp.post("/add")
@@ -87,13 +89,9 @@ def upload() -> tuple[str, int] | Response:
         for storage in files:
             _save(storage, Path(tmp))
         report = add_paths(store, [tmp], options=options)
-    rejections, totals = report_lines(report)
-    rejections = [line.replace(f"{tmp}/", "") for line in rejections]  # the names as uploaded
     if report.added:
         _run_fast_stages(store)
-    for line in rejections:
-        flash(line, "error")
-    flash(totals, "info" if report.added or not rejections else "error")
+    _flash_report(report, hide=f"{tmp}/")  # the names as uploaded
     if not report.story_ids:
         return redirect(url_for("add.form"))
     return redirect(url_for("add.added", ids=",".join(report.story_ids)))
@@ -126,11 +124,12 @@ def _save(storage: FileStorage, root: Path) -> None:
     storage.save(target)
 
 
-def _flash_report(report: IngestReport) -> None:
+def _flash_report(report: IngestReport, hide: str = "") -> None:
+    """The library's report as `scenarios add` prints it, each line a message; `hide` cut from names."""
     rejections, totals = report_lines(report)
     for line in rejections:
-        flash(line, "error")
-    flash(totals, "info")
+        flash(line.replace(hide, "") if hide else line, "error")
+    flash(totals, "info" if report.added or not rejections else "error")
 
 
 def _run_fast_stages(store: Store) -> None:

@@ -25,6 +25,7 @@ from .components import Components
 from .digest_page import DigestCache
 from .jobs import Recluster
 from .labels import CHANNEL_NAMES
+from .masker import Masker
 
 #: The digest's words and sentences for templates (`p.plural`, `p.source`, `p.growth`...), so the
 #: page says dates, numbers and shares exactly as the digest does.
@@ -46,7 +47,7 @@ def create_app(db_path: str | os.PathLike[str], config_path: str | os.PathLike[s
     With no `config_path`, `scenarios.toml` in the working directory is used when present, as in
     the CLI. `max_mb` is the largest paste accepted, as `scenarios add --max-mb`.
     """
-    config = load_config(config_path)
+    config = load_config(None if config_path is None else Path(config_path))
     app = Flask(__name__)
     app.secret_key = os.urandom(24)  # only for one-off messages after a redirect; localhost tool
     limit = int(max_mb * 1024 * 1024)
@@ -61,10 +62,11 @@ def create_app(db_path: str | os.PathLike[str], config_path: str | os.PathLike[s
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-    app.extensions[context.COMPONENTS] = Components(config)
-    app.extensions[context.RECLUSTER] = Recluster(app.config["SCENARIOS_DB"], config)
+    components = Components(config)  # the page and the job share one pipeline and its models
+    app.extensions[context.COMPONENTS] = components
+    app.extensions[context.RECLUSTER] = Recluster(app.config["SCENARIOS_DB"], config, components)
     app.extensions[context.DIGEST] = DigestCache(configured_kind_titles(config))
-    app.extensions[context.MASKER] = context.Masker()
+    app.extensions[context.MASKER] = Masker()
     for module in (pages, scenario_page, story_page, add, export, recluster):
         app.register_blueprint(module.bp)
     app.teardown_appcontext(context.close_store)

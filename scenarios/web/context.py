@@ -1,53 +1,31 @@
-"""What a request reaches through the app: its store, the config, and the app-wide helpers.
+"""What a request reaches through the app: its store and the app-wide helpers.
 
 Every accessor lives here, so blueprints import this module and never `app.py`: the import graph
 of `web/` has no circle (`app` imports the blueprints; the blueprints import `context`; `context`
-imports only the extension classes, which import no blueprint). The objects themselves are all
-made in :func:`scenarios.web.app.create_app`.
+imports only the extension classes, which import no blueprint and no `context`;
+`tests/test_imports.py` checks it). The objects themselves are all made in
+:func:`scenarios.web.app.create_app`, under the keys below.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 
-from flask import current_app, g
+from flask import Flask, current_app, g
 
-from ..config import Config
-from ..digest.redact import Redactor
 from ..store import Store
-from . import digest_page
 from .components import Components
 from .digest_page import DigestCache
 from .jobs import Recluster
+from .masker import Masker
+
+log = logging.getLogger(__name__)
 
 COMPONENTS = "scenarios.components"
 RECLUSTER = "scenarios.recluster"
-DIGEST = digest_page.EXTENSION
+DIGEST = "scenarios.digest"
 MASKER = "scenarios.masker"
-
-
-class Masker:
-    """Masks personal data in the quotes a page shows, as the digest does; one NER model per app.
-
-    Results are cached per text (the redactor keeps them), so a list shown twice masks once.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._redactor: Redactor | None = None
-
-    def mask(self, text: str) -> str:
-        """`text` with phones, e-mails, card and account numbers and person names masked."""
-        with self._lock:
-            if self._redactor is None:
-                self._redactor = Redactor(_companies())
-            return self._redactor.redact(text)
-
-
-def _companies() -> list[str]:
-    """Companies the latest run found, so their names are never masked as person names."""
-    return [r[0] for r in get_store().conn.execute(
-        "SELECT DISTINCT company FROM mentions WHERE run_id = (SELECT max(id) FROM runs)")]
 
 
 def get_store() -> Store:
@@ -65,11 +43,6 @@ def close_store(exc: BaseException | None) -> None:
     store = g.pop("store", None)
     if store is not None:
         store.close()
-
-
-def get_config() -> Config:
-    """The configuration the app was created with."""
-    return current_app.config["SCENARIOS_CONFIG"]
 
 
 def components() -> Components:
@@ -90,3 +63,22 @@ def digest_cache() -> DigestCache:
 def masker() -> Masker:
     """The app's masker of personal data in quotes."""
     return current_app.extensions[MASKER]
+
+
+def mask(text: str) -> str:
+    """`text` with personal data masked as the digest masks it, by the app's one NER model."""
+    return masker().mask(text, get_store())
+
+
+def warm_digest(app: Flask) -> threading.Thread:
+    """Build `app`'s default digest in a background thread, so the first visitor does not wait for it."""
+    def work() -> None:
+        with app.test_request_context("/"):
+            try:
+                digest_cache().page(get_store())
+            except Exception:  # a failure here shows again, with its message, on the first visit
+                log.debug("digest warm-up failed", exc_info=True)
+
+    thread = threading.Thread(target=work, name="scenarios-digest-warmup", daemon=True)
+    thread.start()
+    return thread

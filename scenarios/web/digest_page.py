@@ -8,19 +8,16 @@ at start. The export reads the same cached digest, so its quotes are masked the 
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Mapping
 
-from flask import Flask, url_for
+from flask import url_for
 
 from ..digest import Digest, DigestOptions, build_digest, render_html
 from ..store import Store
 
-log = logging.getLogger(__name__)
 KEEP = 8  # filtered digests kept per store state
-EXTENSION = "scenarios.digest"  # the app's DigestCache, made in create_app
 
 
 class DigestCache:
@@ -73,17 +70,3 @@ def state_of(store: Store) -> Hashable:
                           || coalesce(merged_into, '') || '|' || coalesce(pinned, ''), '¦') FROM curation)
            FROM (SELECT * FROM runs ORDER BY id DESC LIMIT 1) r""").fetchone() or ())
 
-
-def warm(app: Flask) -> threading.Thread:
-    """Build the default digest in a background thread, so the first visitor does not wait for it."""
-    def work() -> None:
-        with app.test_request_context("/"):
-            try:
-                with Store(app.config["SCENARIOS_DB"]) as store:
-                    app.extensions[EXTENSION].page(store)
-            except Exception:  # a failure here shows again, with its message, on the first visit
-                log.debug("digest warm-up failed", exc_info=True)
-
-    thread = threading.Thread(target=work, name="scenarios-digest-warmup", daemon=True)
-    thread.start()
-    return thread

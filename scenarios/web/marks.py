@@ -89,7 +89,7 @@ def pieces(text: str, start: int, end: int, marks: Sequence[Mark],
     bounds = sorted(c for c in cuts if start <= c <= end)
     out = []
     for a, b in zip(bounds, bounds[1:]):
-        mark = next((m for m in marks if m.start <= a and b <= m.end), None)
+        covering = next((m for m in marks if m.start <= a and b <= m.end), None)
         in_quote = bool(quote and quote[0] <= a and b <= quote[1])
-        out.append(Piece(text[a:b], mark, in_quote, last=bool(mark and b == mark.end)))
+        out.append(Piece(text[a:b], covering, in_quote, last=bool(covering and b == covering.end)))
     return out

@@ -11,7 +11,7 @@ from ..browse import list_stories, story_heading
 from ..digest import ScenarioDigest
 from ..overview import scenarios_of
 from ..store import Store
-from .context import components, digest_cache, get_store, masker
+from .context import components, digest_cache, get_store, mask
 from .filters import read_filters
 from .labels import colour_of
 from .queries import run_info
@@ -81,7 +81,7 @@ def _search(store: Store, run_id: int, query: str) -> dict[str, Any]:
         scenario_ids |= {r[0] for r in store.conn.execute(
             f"SELECT DISTINCT m.scenario_id FROM fragments f JOIN memberships m ON m.hash = f.hash "
             f"AND m.run_id = ? WHERE m.scenario_id IS NOT NULL AND f.story_id IN ({marks})", (run_id, *chunk))}
-    shown = [{"id": r["id"], "heading": story_heading(r), "opening": masker().mask(r["opening"] or "")}
+    shown = [{"id": r["id"], "heading": story_heading(r), "opening": mask(r["opening"] or "")}
              for r in rows[:SEARCH_LIMIT]]
     return {"total": len(rows), "stories": shown, "scenarios": scenario_ids}
 

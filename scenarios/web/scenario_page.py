@@ -20,7 +20,7 @@ from ..digest import ScenarioDigest
 from ..digest.charts import kind_colour, trend_chart
 from ..errors import NotFound, ScenariosError
 from ..overview import ScenarioView, kind_title, scenarios_of
-from .context import digest_cache, get_store, masker
+from .context import digest_cache, get_store, mask
 from .labels import colour_of
 from .pages import no_scenarios
 from .queries import count_fragments, fragments_of_scenario, run_info
@@ -94,7 +94,7 @@ def _quotes(view: ScenarioView, shown: ScenarioDigest | None) -> list[ShownQuote
             out.append(ShownQuote(q.text, q.story_id, q.start, q.end, q.title, q.date, q.channel, fragment_id,
                                   fragment_id in view.pinned))
         return out
-    return [ShownQuote(masker().mask(q["text"]), q["story_id"], q["start"], q["end"], None, q["date"],
+    return [ShownQuote(mask(q["text"]), q["story_id"], q["start"], q["end"], None, q["date"],
                        q["channel"], q["fragment_id"], q["fragment_id"] in view.pinned) for q in view.quotes[:3]]
 
 

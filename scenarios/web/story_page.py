@@ -29,7 +29,8 @@ def story(story_id: str) -> str | Response:
     store = get_store()
     view = get_story(store, story_id)
     if view.story["id"] != story_id:
-        return redirect(url_for("story.story", story_id=view.story["id"], **request.args))
+        kept: dict[str, Any] = request.args.to_dict()  # the quote and page asked for
+        return redirect(url_for("story.story", story_id=view.story["id"], **kept))
     info = run_info(store)
     tags = scenario_tags(store, info.id) if info else {}
     members = memberships_of_story(store, view.story["id"], info.id) if info else {}
