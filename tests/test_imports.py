@@ -18,20 +18,6 @@ import scenarios
 
 PACKAGE = Path(scenarios.__file__).resolve().parent
 
-#: Imports known to close a circle, waiting for a fix outside this test's reach; each must still
-#: exist (a test below fails when one is gone, so the list only shrinks) and none may be added.
-KNOWN_CIRCLES: dict[tuple[str, str], str] = {
-    **{(f"scenarios.cli.{name}", "scenarios.cli"): "commands import the `cli` group from the package "
-       "`__init__`, which imports them at its end: the group belongs in a module of its own"
-       for name in ("browse", "digest_commands", "ingest", "pipeline_commands", "scenario_commands", "stages",
-                    "web_commands")},
-    **{edge: "embedders import `Recipe` from engines (at run time and for types), whose modules import "
-       "embedders back (for types, and inside `Recipe.build`): `Recipe` belongs in `embedders`"
-       for edge in (("scenarios.embedders", "scenarios.engines._base"), ("scenarios.embedders", "scenarios.engines"),
-                    ("scenarios.embedders._base", "scenarios.engines"))},
-}
-
-
 def module_names(root: Path = PACKAGE) -> dict[str, Path]:
     """Every module of the package by dotted name (`scenarios.web.app`, `scenarios.web` for its `__init__`)."""
     names = {}
@@ -128,30 +114,8 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
 def test_the_package_import_graph_has_no_circle() -> None:
     graph = import_graph()
     assert "scenarios.web.app" in graph and "scenarios.web.context" in graph["scenarios.web.pages"]
-    for source, target in KNOWN_CIRCLES:
-        graph[source].discard(target)
     cycle = find_cycle(graph)
     assert cycle is None, "import circle: " + " -> ".join(cycle or [])
-
-
-def test_every_known_circle_is_still_there() -> None:
-    graph = import_graph()
-    fixed = [edge for edge in KNOWN_CIRCLES if edge[1] not in graph.get(edge[0], set())
-             or not reaches(graph, edge[1], edge[0])]
-    assert fixed == [], "no longer a circle: remove these from KNOWN_CIRCLES"
-
-
-def reaches(graph: dict[str, set[str]], start: str, goal: str) -> bool:
-    """Whether `goal` is reachable from `start` along imports."""
-    seen, pending = set(), [start]
-    while pending:
-        node = pending.pop()
-        if node == goal:
-            return True
-        if node not in seen:
-            seen.add(node)
-            pending.extend(graph.get(node, ()))
-    return False
 
 
 def test_web_blueprints_reach_the_app_only_through_context() -> None:

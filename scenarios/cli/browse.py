@@ -11,8 +11,8 @@ from rich.text import Text
 from ..browse import get_story, list_stories, own_title, status, story_heading
 from ..digest.words import channel_name, date_label
 from ..stage import runs_status
-from . import cli
 from ._common import config_option, console, open_store, output_options, print_json, store_option
+from ._group import cli
 from .stages import configured_lemmatiser
 
 ROLE_STYLE = {"client": "bold green", "company": "cyan", "unknown": "dim"}

@@ -9,8 +9,8 @@ import click
 from ..config import load_config
 from ..digest import DigestOptions, build_digest, render_html, render_markdown, render_terminal, screenshot
 from ..overview import KIND_ORDER, configured_kind_titles
-from . import cli
 from ._common import config_option, console, err_console, open_store, store_option
+from ._group import cli
 
 
 @cli.command("digest")

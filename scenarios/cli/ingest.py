@@ -12,8 +12,8 @@ from ..readers import ReadOptions
 from ..records import FIELDS
 from ..sources import find_files
 from ..store import Store
-from . import cli
 from ._common import console, err_console, open_store, store_option, styled
+from ._group import cli
 
 
 @cli.command()

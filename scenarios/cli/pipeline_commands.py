@@ -12,7 +12,6 @@ from rich.text import Text
 from ..ingest import IngestOptions
 from ..overview import KIND_NAMES, ScenarioView, scenarios_of
 from ..pipeline import STAGE_NAMES, needs_description, run
-from . import cli
 from ._common import (
     build,
     config_option,
@@ -24,6 +23,7 @@ from ._common import (
     store_option,
     styled,
 )
+from ._group import cli
 from .stages import engine_options
 
 

@@ -11,8 +11,8 @@ from ..embed import embed
 from ..lemmatise import Lemmatiser
 from ..stage import StageReport
 from ..store import Store
-from . import cli
 from ._common import build, config_option, console, err_console, open_store, stage_progress, store_option
+from ._group import cli
 
 F = TypeVar("F", bound=Callable[..., Any])
 

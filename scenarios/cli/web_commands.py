@@ -8,8 +8,8 @@ import socket
 import click
 
 from ..ingest import PASTE_MAX_MB
-from . import cli
 from ._common import UserError, config_option, console, err_console, open_store, store_option, styled
+from ._group import cli
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..engines._base import Recipe
 from ..registry import Registry
-from ._base import Embedder, checked, normalise_rows
+from ._base import Embedder, Recipe, checked, normalise_rows
 
 embedders: Registry[Embedder] = Registry("embedders")
 DEFAULT_EMBEDDER = "e5"
@@ -32,4 +31,10 @@ def create_embedder(spec: str = DEFAULT_EMBEDDER, **params: Any) -> Embedder:
     return embedder
 
 
-__all__ = ["DEFAULT_EMBEDDER", "Embedder", "checked", "create_embedder", "embedders", "normalise_rows"]
+def build(recipe: Recipe) -> Embedder:
+    """The embedder `recipe` names, built afresh (on a cluster's worker)."""
+    return create_embedder(recipe.spec, **recipe.params)
+
+
+__all__ = ["DEFAULT_EMBEDDER", "Embedder", "Recipe", "build", "checked", "create_embedder", "embedders",
+           "normalise_rows"]

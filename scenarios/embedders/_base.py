@@ -1,16 +1,32 @@
-"""The embedder contract: texts in, one L2-normalised float32 row per text out."""
+"""The embedder contract: texts in, one L2-normalised float32 row per text out.
+
+An embedder cannot be pickled (e5 holds a C handle), so a cluster's workers get its `Recipe`
+instead and build it with `scenarios.embedders.build`.
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from ..errors import ScenariosError
 
-if TYPE_CHECKING:
-    from ..engines import Recipe
+
+@dataclass(frozen=True)
+class Recipe:
+    """How to build an embedder again in another process: its registered spec and parameters."""
+
+    spec: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        """A stable text key (parameters may hold lists, so the dataclass is not hashable)."""
+        return json.dumps([self.spec, self.params], sort_keys=True, default=str)
 
 
 class Embedder:

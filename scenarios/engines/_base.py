@@ -8,41 +8,17 @@ its vectors would be filed under an id that did not make them.
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..embedders import Embedder, Recipe, build
 from ..errors import ScenariosError
-
-if TYPE_CHECKING:
-    from ..embedders import Embedder
 
 Batch = tuple[Sequence[str], list[str]]
 """`(hashes, texts)`: what the driver hands an engine; hashes stay on the driver's side of the result."""
-
-
-@dataclass(frozen=True)
-class Recipe:
-    """How to build an embedder again in another process: its registered spec and parameters."""
-
-    spec: str
-    params: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def key(self) -> str:
-        """A stable text key (parameters may hold lists, so the dataclass is not hashable)."""
-        return json.dumps([self.spec, self.params], sort_keys=True, default=str)
-
-    def build(self) -> Embedder:
-        """The embedder this recipe names, built afresh."""
-        from ..embedders import create_embedder
-
-        return create_embedder(self.spec, **self.params)
 
 
 _built: dict[str, Embedder] = {}
@@ -54,7 +30,7 @@ def worker_embedder(recipe: Recipe, expected_id: str) -> Embedder:
     with _lock:
         embedder = _built.get(recipe.key)
         if embedder is None:
-            embedder = _built[recipe.key] = recipe.build()
+            embedder = _built[recipe.key] = build(recipe)
     if embedder.id != expected_id:
         raise ScenariosError(
             f"На узле {os.uname().nodename} эмбеддер собрался как {embedder.id}, а не {expected_id}: "
