@@ -436,8 +436,13 @@ COMPARISONS = [("", False), ("+busy", True)]
 
 @contextmanager
 def busy_processes(n: int) -> Iterator[None]:
-    """`n` CPU-bound Python processes (a bare loop) running beside the block, ended after it."""
-    spinners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(n)]
+    """`n` CPU-bound Python processes (a bare loop) running beside the block, ended after it.
+
+    Each loop also ends when this process does (its parent changes), so a bench killed from
+    outside never leaves spinners loading the machine.
+    """
+    loop = "import os\nparent = os.getppid()\nwhile os.getppid() == parent: pass"
+    spinners = [subprocess.Popen([sys.executable, "-c", loop]) for _ in range(n)]
     try:
         yield
     finally:
