@@ -441,7 +441,7 @@ def busy_processes(n: int) -> Iterator[None]:
     Each loop also ends when this process does (its parent changes), so a bench killed from
     outside never leaves spinners loading the machine.
     """
-    loop = "import os\nparent = os.getppid()\nwhile os.getppid() == parent: pass"
+    loop = f"import os\nwhile os.getppid() == {os.getpid()}: pass"
     spinners = [subprocess.Popen([sys.executable, "-c", loop]) for _ in range(n)]
     try:
         yield
