@@ -91,7 +91,7 @@ def main() -> None:
     data = require_shared_data()
     with (data / "banki_reviews_unlabelled.csv").open(encoding="utf-8", newline="") as f:
         reviews = [r for r in csv.DictReader(f) if r["bank"] in SLUGS]
-    from scenarios.describe.companies import CompanyFinder
+    from scenarios.describers.companies import CompanyFinder
 
     rows = [{"finder": "alias list" + (" + NER" if args.ner else ""),
              **measure(lambda: CompanyFinder(ner=args.ner), reviews, args.show)}]

@@ -50,8 +50,8 @@ def tone_accuracy(data: Path, cache: Path) -> dict[str, str]:
     import csv
     import pickle
 
-    from scenarios.describe.tone import tone_score
-    from scenarios.lemmatise import lemmatisers
+    from scenarios.describers.tone import tone_score
+    from scenarios.lemmatisers import lemmatisers
 
     with (data / "banki_reviews_unlabelled.csv").open(encoding="utf-8", newline="") as f:
         rows = [r for r in csv.DictReader(f) if r["rating"] and int(float(r["rating"])) != 3]
@@ -79,9 +79,9 @@ def describe_timing(data: Path, work: Path) -> dict[str, str]:
     import time
 
     from scenarios.config import Config
-    from scenarios.describe.stage import describe
     from scenarios.embedders import create_embedder
     from scenarios.pipeline import describe_options, run
+    from scenarios.stages.describe import describe
     from scenarios.store import Store
 
     config = Config(sections={"embedder": {"name": "hashing"}})
@@ -108,7 +108,7 @@ def seed_fit_seconds() -> str:
     """What fitting the kind classifier costs on e5 with the model already loaded (seeds embedded)."""
     import time
 
-    from scenarios.describe.kinds import KindClassifier
+    from scenarios.describers.kinds import KindClassifier
     from scenarios.embedders import create_embedder
 
     embedder = create_embedder("e5")
@@ -122,7 +122,7 @@ def ner_ms_per_fragment(data: Path, n: int = 300) -> str:
     import csv
     import time
 
-    from scenarios.describe.companies import organisations
+    from scenarios.describers.companies import organisations
 
     with (data / "banki_scenario_sentences.csv").open(encoding="utf-8", newline="") as f:
         texts = [r["text"] for r in csv.DictReader(f)][:n]

@@ -26,10 +26,10 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import print_table, require_shared_data  # noqa: E402
 
-from scenarios.embed import embed  # noqa: E402
 from scenarios.embedders import create_embedder  # noqa: E402
-from scenarios.ingest import add_paths  # noqa: E402
-from scenarios.stage import pending, texts_of  # noqa: E402
+from scenarios.stages._base import pending, texts_of  # noqa: E402
+from scenarios.stages.embed import embed  # noqa: E402
+from scenarios.stages.ingest import add_paths  # noqa: E402
 from scenarios.store import Store  # noqa: E402
 
 E5_MFLOP_PER_TOKEN = 42.5

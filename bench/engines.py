@@ -2,7 +2,7 @@
 
 `--limit` distinct client fragments of `../shared/data/banki_reviews_unlabelled.csv` (an even
 sample over the length order, so short and long fragments both count) go through the real stage
-(`scenarios.embed.embed`) in a fresh process per configuration:
+(`scenarios.stages.embed.embed`) in a fresh process per configuration:
 
 - `local`: this process, the embedder's own threads (1 or 2 OpenMP threads for e5);
 - `dask`: a `LocalCluster` of 1 or 2 single-threaded worker processes;
@@ -40,8 +40,8 @@ from _common import print_table, require_shared_data  # noqa: E402
 
 def prepare(db: Path, data: Path, limit: int) -> int:
     """A store holding `limit` distinct fragments, an even sample over the length order."""
-    from scenarios.ingest import add_paths
-    from scenarios.stage import pending
+    from scenarios.stages._base import pending
+    from scenarios.stages.ingest import add_paths
     from scenarios.store import Store
 
     with Store(db) as store:
@@ -112,9 +112,9 @@ def child(engine_name: str, workers: int, spec: str, db: Path, out: Path) -> Non
     """One configuration in this fresh process; figures as JSON on stdout, vectors to `out`."""
     import numpy as np
 
-    from scenarios.embed import embed, load_vectors
     from scenarios.embedders import create_embedder
     from scenarios.engines import engines
+    from scenarios.stages.embed import embed, load_vectors
     from scenarios.store import Store
 
     sampler = PeakSampler()
@@ -162,7 +162,7 @@ def main() -> None:
     import numpy as np
 
     from scenarios.embedders import create_embedder
-    from scenarios.stage import pending, texts_of
+    from scenarios.stages._base import pending, texts_of
     from scenarios.store import Store
 
     print("load:", uptime(), f"({os.cpu_count()} cores)")

@@ -52,7 +52,7 @@ def write_paste(path: Path, mb: float) -> None:
 
 def run_case(case: str, mb: float, paste: Path | None) -> dict[str, object]:
     """Run one case in this process and return its figures."""
-    from scenarios.ingest import IngestOptions, add_paths, add_stream
+    from scenarios.stages.ingest import IngestOptions, add_paths, add_stream
     from scenarios.store import Store
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -39,8 +39,8 @@ from scenarios.embedders import normalise_rows  # noqa: E402
 
 def load(data: Path, cache: Path) -> tuple[list[dict[str, str]], list, CachedEmbedder]:
     """Kind-labelled rows, their members and the caching embedder."""
-    from scenarios.describe._base import Member
-    from scenarios.lemmatise import lemmatisers
+    from scenarios.describers._base import Member
+    from scenarios.lemmatisers import lemmatisers
 
     with (data / "banki_scenario_sentences.csv").open(encoding="utf-8", newline="") as f:
         rows = [r for r in csv.DictReader(f) if r["kind"] != "none"]
@@ -91,8 +91,8 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=Path("/tmp/scenarios-bench"))
     parser.add_argument("--splits", type=int, default=10)
     args = parser.parse_args()
-    from scenarios.describe.companies import CompanyFinder
-    from scenarios.describe.kinds import KindClassifier, load_kinds
+    from scenarios.describers.companies import CompanyFinder
+    from scenarios.describers.kinds import KindClassifier, load_kinds
 
     rows, members, embedder = load(require_shared_data(), args.cache)
     kinds = load_kinds()
@@ -126,7 +126,7 @@ def cross_validated(rows, members, kinds, finder, splits: int) -> list[dict[str,
     """A regression on half the gold scenarios' sentences (+ cues), tested on the other half."""
     from sklearn.linear_model import LogisticRegression
 
-    from scenarios.describe.kinds import KindClassifier
+    from scenarios.describers.kinds import KindClassifier
 
     names = [k.name for k in kinds]
     by_kind: dict[str, list[str]] = defaultdict(list)

@@ -113,8 +113,8 @@ def spacy_pymorphy3() -> System:
 def systems(ablate: bool) -> dict[str, Callable[[], System]]:
     """Factories of the systems to compare, by name: each is built just before it is measured,
     so one system's memory does not slow the next one's garbage collection."""
-    from scenarios.lang.ru.lemmatizer import RULES, RussianLemmatizer
-    from scenarios.lemmatise import lemmatisers
+    from scenarios.lemmatisers import lemmatisers
+    from scenarios.lemmatisers._russian import RULES, RussianLemmatizer
 
     found: dict[str, Callable[[], System]] = {
         name: (lambda name=name: ours(lemmatisers.create(name))) for name in ["pymorphy", "pymorphy-first", "slovnet"]

@@ -160,8 +160,8 @@ def _config(embedder: str) -> Any:
 
 
 def _ingest_options() -> Any:
-    from scenarios.ingest import IngestOptions
     from scenarios.readers import ReadOptions
+    from scenarios.stages.ingest import IngestOptions
 
     return IngestOptions(read=ReadOptions(id_column="id"))  # the default limit (1 GB) takes the 115 MB CSV
 
@@ -174,7 +174,7 @@ def _embedder(config: Any) -> tuple[Any, float]:
 
 
 def step_ingest(store: Any, args: argparse.Namespace) -> Measured:
-    from scenarios.ingest import add_paths
+    from scenarios.stages.ingest import add_paths
 
     options = _ingest_options()
     report, seconds = timed(lambda: add_paths(store, [args.csv], options=options))
@@ -184,8 +184,8 @@ def step_ingest(store: Any, args: argparse.Namespace) -> Measured:
 
 
 def step_lemmatise(store: Any, args: argparse.Namespace) -> Measured:
-    from scenarios.lemmatise import lemmatisers
-    from scenarios.lemmatise.stage import lemmatise
+    from scenarios.lemmatisers import lemmatisers
+    from scenarios.stages.lemmatise import lemmatise
 
     name, params = _config(args.embedder).component("lemmatiser")
     lemmatiser, load = timed(lambda: lemmatisers.create(name, **params))
@@ -194,7 +194,7 @@ def step_lemmatise(store: Any, args: argparse.Namespace) -> Measured:
 
 
 def step_embed(store: Any, args: argparse.Namespace) -> Measured:
-    from scenarios.embed import embed
+    from scenarios.stages.embed import embed
 
     embedder, load = _embedder(_config(args.embedder))
     report, seconds = timed(lambda: embed(store, embedder))
@@ -202,9 +202,9 @@ def step_embed(store: Any, args: argparse.Namespace) -> Measured:
 
 
 def step_cluster(store: Any, args: argparse.Namespace) -> Measured:
-    from scenarios.cluster import cluster
     from scenarios.pipeline import cluster_setup
-    from scenarios.stage import active
+    from scenarios.stages._base import active
+    from scenarios.stages.cluster import cluster
 
     clusterer, options = cluster_setup(_config(args.embedder))
     embedder_id = active(store, "embedder")  # the embed step's: no need to load the model here
@@ -214,8 +214,8 @@ def step_cluster(store: Any, args: argparse.Namespace) -> Measured:
 
 
 def step_describe(store: Any, args: argparse.Namespace) -> Measured:
-    from scenarios.describe.stage import describe
     from scenarios.pipeline import describe_options
+    from scenarios.stages.describe import describe
 
     config = _config(args.embedder)
     embedder, load = _embedder(config)
@@ -263,10 +263,10 @@ def step_ours(store: Any, args: argparse.Namespace) -> Measured:
     natasha load inside describe included); `cold` = process start to the end of the first
     describe, everything included; `warm` = both again in the same process (`force=True`).
     """
-    from scenarios.cluster import cluster
-    from scenarios.describe.stage import describe
     from scenarios.pipeline import cluster_setup, describe_options
-    from scenarios.stage import active
+    from scenarios.stages._base import active
+    from scenarios.stages.cluster import cluster
+    from scenarios.stages.describe import describe
 
     config = _config(args.embedder)
     embedder, load = _embedder(config)
@@ -292,8 +292,8 @@ def step_bertopic(store: Any, args: argparse.Namespace) -> Measured:
     """
     import warnings
 
-    from scenarios.embed import load_vectors
-    from scenarios.stage import active
+    from scenarios.stages._base import active
+    from scenarios.stages.embed import load_vectors
 
     warnings.filterwarnings("ignore")
     hashes, vectors = load_vectors(store, active(store, "embedder") or "")

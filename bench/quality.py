@@ -55,18 +55,18 @@ from _common import ROOT, SHARED_DATA, peak_rss_mb, print_table  # noqa: E402
 from _scenario_checks import mirror_pairs, none_kept_out, rating_by_scenario  # noqa: E402
 
 from scenarios import pipeline  # noqa: E402
-from scenarios.cluster import ClusterOptions, cluster  # noqa: E402
 from scenarios.clusterers import clusterers  # noqa: E402
 from scenarios.config import Config, load_config  # noqa: E402
-from scenarios.embed import embed, load_vectors  # noqa: E402
 from scenarios.embedders import Embedder, create_embedder  # noqa: E402
 from scenarios.evaluate import UNASSIGNED, Evaluation, evaluate, read_gold, story_scenarios  # noqa: E402
-from scenarios.ingest import IngestOptions, add_paths  # noqa: E402
-from scenarios.lemmatise import lemmatisers  # noqa: E402
-from scenarios.lemmatise.stage import lemmatise  # noqa: E402
+from scenarios.lemmatisers import lemmatisers  # noqa: E402
 from scenarios.readers import ReadOptions  # noqa: E402
-from scenarios.represent import Representation  # noqa: E402
+from scenarios.representations import Representation  # noqa: E402
 from scenarios.sources import find_files  # noqa: E402
+from scenarios.stages.cluster import ClusterOptions, cluster  # noqa: E402
+from scenarios.stages.embed import embed, load_vectors  # noqa: E402
+from scenarios.stages.ingest import IngestOptions, add_paths  # noqa: E402
+from scenarios.stages.lemmatise import lemmatise  # noqa: E402
 from scenarios.store import Store  # noqa: E402
 
 Labels = dict[str, str]  # external_id -> cluster (or UNASSIGNED)

@@ -4,7 +4,7 @@ Library first: every CLI command is a thin wrapper over a function here that a n
 """
 
 from .errors import ScenariosError
-from .ingest import IngestOptions, IngestReport, add_paths, add_stream, add_text
+from .stages.ingest import IngestOptions, IngestReport, add_paths, add_stream, add_text
 from .store import Store
 
 __version__ = "0.1.0"

@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .lemmatise._base import Lemmatiser
-from .lemmatise.stage import search_query
+from .lemmatisers._base import Lemmatiser
+from .stages.lemmatise import search_query
 from .store import Store
 
 _FTS_WORD = re.compile(r"\w+")

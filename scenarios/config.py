@@ -31,9 +31,9 @@ COMPONENT_SECTIONS = ("lemmatiser", "embedder", "clusterer")
 #: Every section a config may have, and what reads it.
 SECTIONS = {
     "lemmatiser": "the lemmatise stage's component", "embedder": "the embed stage's component",
-    "clusterer": "the cluster stage's component", "cluster": "ClusterOptions (scenarios.cluster)",
+    "clusterer": "the cluster stage's component", "cluster": "ClusterOptions (scenarios.stages.cluster)",
     "embed": "the engine embedding runs on (scenarios.engines)", "describe": "DescribeOptions",
-    "companies": "CompanyOptions (scenarios.describe.stage)", "kinds": "[kinds.<name>] seeds and cues",
+    "companies": "CompanyOptions (scenarios.stages.describe)", "kinds": "[kinds.<name>] seeds and cues",
 }
 DEFAULTS: dict[str, dict[str, Any]] = {
     "lemmatiser": {"name": "pymorphy"},

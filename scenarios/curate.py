@@ -11,8 +11,8 @@ import json
 import sqlite3
 from typing import Any
 
-from .cluster import latest_run, update_sizes
 from .errors import NotFound, ScenariosError
+from .stages.cluster import latest_run, update_sizes
 from .store import Store, now
 
 

@@ -17,8 +17,8 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .cluster import latest_run
 from .errors import InputError
+from .stages.cluster import latest_run
 from .store import Store
 from .textnorm import content_hash, normalise
 

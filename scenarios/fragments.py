@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from razdel import sentenize
 
-from scenarios.textnorm import strip_span
-from scenarios.transcript import Turn
+from .textnorm import strip_span
+from .transcript import Turn
 
 __all__ = ["Fragment", "split_fragments"]
 

@@ -14,11 +14,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .cluster import latest_run
 from .config import Config
 from .curate import curation
 from .errors import ScenariosError
 from .lang.ru import kinds as ru_kinds
+from .stages.cluster import latest_run
 from .store import Store
 
 #: Built-in kinds in the order a digest lists them (one list, owned by the language data).
@@ -42,10 +42,10 @@ def kind_title(kind: str | None, titles: Mapping[str, str] | None = None) -> str
 def configured_kind_titles(config: Config | None) -> dict[str, str]:
     """Kind id -> title of every kind the config knows (the five and `[kinds.<name>] title`).
 
-    Asks describe (:func:`scenarios.describe.kinds.kind_titles`); when the `[kinds]` section is
+    Asks describe (:func:`scenarios.describers.kinds.kind_titles`); when the `[kinds]` section is
     broken (describe itself reports that), reads its titles as they are. Never loads a model.
     """
-    from .describe.kinds import kind_titles  # describe's imports are heavier than a listing needs
+    from .describers.kinds import kind_titles  # describe's imports are heavier than a listing needs
 
     try:
         return kind_titles(config)

@@ -27,20 +27,20 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .cluster import ClusterOptions, RunReport, cluster
 from .clusterers import Clusterer, clusterers
 from .config import COMPONENT_SECTIONS, Config
-from .describe.stage import DescribeOptions, describe
-from .embed import embed
 from .embedders import Embedder, create_embedder, embedders
 from .engines import Engine, LocalEngine, engine_choice, engines
 from .errors import ConfigError
-from .ingest import IngestOptions, add_paths
-from .lemmatise import Lemmatiser, lemmatisers
-from .lemmatise.stage import lemmatise
+from .lemmatisers import Lemmatiser, lemmatisers
 from .options import from_section
 from .registry import Registry
-from .stage import active_recipe, recipe_of, register_component
+from .stages._base import active_recipe, recipe_of, register_component
+from .stages.cluster import ClusterOptions, RunReport, cluster
+from .stages.describe import DescribeOptions, describe
+from .stages.embed import embed
+from .stages.ingest import IngestOptions, add_paths
+from .stages.lemmatise import lemmatise
 from .store import Store
 
 StageCallback = Callable[[str, Any], None]

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Literal
 
-from scenarios.lang.ru.speakers import (
+from .lang.ru.speakers import (
     CLIENT_LABELS,
     COMPANY_LABELS,
     GENERIC_LABELS,
@@ -27,8 +27,8 @@ from scenarios.lang.ru.speakers import (
     SELF_LABELS,
     WEAK_LABELS,
 )
-from scenarios.lang.ru.spelling import fold
-from scenarios.textnorm import strip_span
+from .lang.ru.spelling import fold
+from .textnorm import strip_span
 
 Role = Literal["client", "company", "unknown"]
 _Kind = Literal["company", "client", "self", "generic", "name"]

@@ -17,12 +17,12 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from scenarios.config import load_config
-from scenarios.describe._base import Member
+from scenarios.describers._base import Member
 from scenarios.embedders import create_embedder
-from scenarios.ingest import add_paths
-from scenarios.lemmatise import Lemmatiser, lemmatisers
-from scenarios.lemmatise.stage import decode_tokens, lemmatise
+from scenarios.lemmatisers import Lemmatiser, lemmatisers
 from scenarios.pipeline import run
+from scenarios.stages.ingest import add_paths
+from scenarios.stages.lemmatise import decode_tokens, lemmatise
 from scenarios.store import Store
 from scenarios.web import context, create_app
 

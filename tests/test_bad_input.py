@@ -21,7 +21,7 @@ from click.testing import CliRunner
 
 from scenarios.cli import cli
 from scenarios.errors import InputError, StoreError
-from scenarios.ingest import IngestReport, add_paths, add_stream
+from scenarios.stages.ingest import IngestReport, add_paths, add_stream
 from scenarios.store import SCHEMA_VERSION, Store
 
 STORY = ("Интервьюер: Почему вы решили уйти?\nКлиент: Карту ждала три недели, курьер два раза переносил, "

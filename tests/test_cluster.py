@@ -14,18 +14,18 @@ import numpy as np
 import pytest
 from sklearn.datasets import make_blobs
 
-from scenarios.assign import assign
-from scenarios.cluster import ClusterOptions, canonical_labels, cluster
 from scenarios.clusterers import clusterers
 from scenarios.curate import curation, hide, merge, pin_quote, rename
-from scenarios.describe.stage import CompanyOptions, DescribeOptions, describe
-from scenarios.embed import embed
 from scenarios.embedders import create_embedder
 from scenarios.errors import NotFound, ScenariosError
-from scenarios.ingest import add_text, iter_add_paths
-from scenarios.lemmatise import lemmatisers
-from scenarios.lemmatise.stage import lemmatise
+from scenarios.lemmatisers import lemmatisers
 from scenarios.sources import find_files
+from scenarios.stages.assign import assign
+from scenarios.stages.cluster import ClusterOptions, canonical_labels, cluster
+from scenarios.stages.describe import CompanyOptions, DescribeOptions, describe
+from scenarios.stages.embed import embed
+from scenarios.stages.ingest import add_text, iter_add_paths
+from scenarios.stages.lemmatise import lemmatise
 from scenarios.store import Store
 
 from .conftest import CORPUS
@@ -106,7 +106,7 @@ def test_run_records_scenarios_sizes_and_chatter(store: Store) -> None:
 
 def test_same_fragments_in_any_order_give_identical_scenarios(embedded_db: Path, tmp_path: Path,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("scenarios.cluster._LAST_FIT", {})  # fit afresh on the shuffled store
+    monkeypatch.setattr("scenarios.stages.cluster._LAST_FIT", {})  # fit afresh on the shuffled store
     files = find_files([CORPUS / "stories"])
     random.Random(7).shuffle(files)
     with Store(embedded_db) as original:
@@ -116,7 +116,7 @@ def test_same_fragments_in_any_order_give_identical_scenarios(embedded_db: Path,
         original.conn.execute("DELETE FROM scenarios WHERE run_id = ?", (first.run_id,))
         original.conn.execute("DELETE FROM runs WHERE id = ?", (first.run_id,))
         original.conn.execute("DELETE FROM meta WHERE key = 'scenario_seq'")
-    monkeypatch.setattr("scenarios.cluster._LAST_FIT", {})
+    monkeypatch.setattr("scenarios.stages.cluster._LAST_FIT", {})
     with prepared(tmp_path / "shuffled.db", files) as shuffled:
         second = cluster(shuffled, clusterers.create("hdbscan"))
         assert memberships(shuffled, second.run_id) == expected
@@ -233,9 +233,9 @@ def test_rerun_without_changes_reuses_the_run(store: Store) -> None:
 
 def test_reclustering_the_same_fragments_reuses_the_fitted_representation(
         store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    from scenarios.represent import Representation
+    from scenarios.representations import Representation
 
-    monkeypatch.setattr("scenarios.cluster._LAST_FIT", {})
+    monkeypatch.setattr("scenarios.stages.cluster._LAST_FIT", {})
     fits: list[int] = []
     real = Representation.fit_rows
     monkeypatch.setattr(Representation, "fit_rows", lambda self, *a: fits.append(1) or real(self, *a))
@@ -243,7 +243,7 @@ def test_reclustering_the_same_fragments_reuses_the_fitted_representation(
     warm = cluster(store, clusterers.create("leiden"))
     assert len(fits) == 1, "another clusterer on the same fragments refits nothing"
     expected = memberships(store, warm.run_id)
-    monkeypatch.setattr("scenarios.cluster._LAST_FIT", {})
+    monkeypatch.setattr("scenarios.stages.cluster._LAST_FIT", {})
     cold = cluster(store, clusterers.create("leiden"), force=True)
     assert len(fits) == 2 and memberships(store, cold.run_id) == expected
     cluster(store, clusterers.create("leiden"), options=ClusterOptions(representation=Representation(lexical_dims=50)))

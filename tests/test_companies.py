@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from scenarios.describe import companies
-from scenarios.describe._base import Member
-from scenarios.describe.companies import CompanyCount, CompanyFinder, word_forms
-from scenarios.lemmatise import lemmatisers
+from scenarios.describers import companies
+from scenarios.describers._base import Member
+from scenarios.describers.companies import CompanyCount, CompanyFinder, word_forms
+from scenarios.lemmatisers import lemmatisers
 
 OWN = "Банк Ладья"
 

@@ -14,17 +14,17 @@ from click.testing import CliRunner
 
 from scenarios import registry as registry_module
 from scenarios.cli import cli
-from scenarios.cluster import ClusterOptions
 from scenarios.clusterers import clusterers
 from scenarios.config import Config, load_config
-from scenarios.describe.stage import CompanyOptions, DescribeOptions
 from scenarios.embedders import embedders
 from scenarios.errors import ComponentError, ConfigError, ScenariosError
-from scenarios.lemmatise import Lemmatiser, lemmatisers
-from scenarios.lemmatise.stage import lemmatise
+from scenarios.lemmatisers import Lemmatiser, lemmatisers
 from scenarios.pipeline import build_pipeline
 from scenarios.registry import Registry
-from scenarios.represent import Representation
+from scenarios.representations import Representation
+from scenarios.stages.cluster import ClusterOptions
+from scenarios.stages.describe import CompanyOptions, DescribeOptions
+from scenarios.stages.lemmatise import lemmatise
 from scenarios.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -226,7 +226,7 @@ class _DropsOne(Lemmatiser):
 
 
 def test_a_lemmatiser_breaking_its_contract_is_a_scenarios_error(store: Store) -> None:
-    from scenarios.ingest import add_text
+    from scenarios.stages.ingest import add_text
 
     add_text(store, "Клиент: Карту ждала три недели, курьер два раза переносил. Никто не знал, где она.")
     with pytest.raises(ComponentError, match="Лемматизатор drops-one вернул") as caught:

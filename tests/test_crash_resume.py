@@ -21,12 +21,12 @@ from pathlib import Path
 import pytest
 
 from scenarios.config import load_config
-from scenarios.embed import embed
 from scenarios.embedders import create_embedder
-from scenarios.ingest import add_paths
-from scenarios.lemmatise import lemmatisers
-from scenarios.lemmatise.stage import lemmatise
+from scenarios.lemmatisers import lemmatisers
 from scenarios.pipeline import run
+from scenarios.stages.embed import embed
+from scenarios.stages.ingest import add_paths
+from scenarios.stages.lemmatise import lemmatise
 from scenarios.store import Store
 
 from .conftest import CORPUS

@@ -44,7 +44,7 @@ def test_the_default_pipeline_imports_neither_spacy_nor_torch() -> None:
     probe = (
         "import sys\n"
         "import scenarios.cli, scenarios.pipeline, scenarios.digest, scenarios.web.app\n"
-        "from scenarios.lemmatise import lemma_string, lemmatisers\n"
+        "from scenarios.lemmatisers import lemma_string, lemmatisers\n"
         "print(lemma_string(lemmatisers.create('pymorphy').lemmatise(['Не перезвонили из банка'])[0]))\n"
         "print(sorted(m for m in ('spacy', 'torch', 'sentence_transformers', 'thinc') if m in sys.modules))\n"
     )

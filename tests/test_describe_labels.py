@@ -8,11 +8,11 @@ import re
 import numpy as np
 import pytest
 
-from scenarios.describe._base import Member
-from scenarios.describe.companies import CompanyFinder
-from scenarios.describe.labels import excluded_lemmas, ngrams, render_label, render_term, title_quote, top_terms
-from scenarios.describe.quotes import is_complete
-from scenarios.lemmatise import Lemmatiser, lemma_string, lemmatisers
+from scenarios.describers._base import Member
+from scenarios.describers.companies import CompanyFinder
+from scenarios.describers.labels import excluded_lemmas, ngrams, render_label, render_term, title_quote, top_terms
+from scenarios.describers.quotes import is_complete
+from scenarios.lemmatisers import Lemmatiser, lemma_string, lemmatisers
 
 from .conftest import GoldCorpus
 
@@ -193,7 +193,7 @@ def test_terms_count_stories_not_repetitions() -> None:
     (["Стою в длинной очереди", "В длинной очереди час", "Опять в длинной очереди"], "длинный очередь"),
 ])
 def test_noun_phrases_render_in_the_nominative(texts: list[str], term: str) -> None:
-    from scenarios.lang.ru.lemmatizer import morph_analyzer
+    from scenarios.lemmatisers._russian import morph_analyzer
 
     rendered = render_term(term, story_members(texts))
     words = rendered.split()

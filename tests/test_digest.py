@@ -21,15 +21,15 @@ from rich.console import Console
 from scenarios.cli import cli
 from scenarios.config import Config, load_config
 from scenarios.curate import merge, pin_quote
-from scenarios.describe.stage import describe
 from scenarios.digest import DigestOptions, build_digest, render_html, render_markdown, render_terminal
 from scenarios.digest.charts import BLOCKS
 from scenarios.digest.markdown import md_escape
 from scenarios.digest.redact import EMAIL, NAME, PHONE
 from scenarios.embedders import create_embedder
 from scenarios.errors import ConfigError, NotFound, ScenariosError
-from scenarios.ingest import add_text
 from scenarios.pipeline import describe_options, run
+from scenarios.stages.describe import describe
+from scenarios.stages.ingest import add_text
 from scenarios.store import Store
 
 from .conftest import CORPUS, DemoStore

@@ -16,12 +16,12 @@ import pytest
 
 from scenarios.cli import cli
 from scenarios.config import Config
-from scenarios.embed import embed, load_vectors
 from scenarios.embedders import Embedder, create_embedder
 from scenarios.engines import LocalEngine, Recipe, configured_engine, engines
 from scenarios.engines._base import worker_embedder
 from scenarios.errors import ConfigError, ScenariosError
-from scenarios.ingest import add_paths, add_text
+from scenarios.stages.embed import embed, load_vectors
+from scenarios.stages.ingest import add_paths, add_text
 from scenarios.store import Store
 
 from .conftest import CORPUS, INTERVIEW

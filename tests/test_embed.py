@@ -12,12 +12,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from scenarios.embed import embed, load_vectors
 from scenarios.embedders import Embedder, create_embedder, embedders
 from scenarios.embedders._e5 import default_threads
 from scenarios.engines import available_cores
 from scenarios.errors import ConfigError, MissingDependency, ScenariosError
-from scenarios.ingest import add_paths, add_text
+from scenarios.stages.embed import embed, load_vectors
+from scenarios.stages.ingest import add_paths, add_text
 from scenarios.store import Store
 
 from .conftest import CORPUS, INTERVIEW

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from scenarios.errors import InputError
-from scenarios.ingest import IngestOptions, add_paths, add_stream, add_text, iter_add_paths
 from scenarios.readers import ReadOptions
 from scenarios.sources import find_files
+from scenarios.stages.ingest import IngestOptions, add_paths, add_stream, add_text, iter_add_paths
 from scenarios.store import Store
 
 from .conftest import INTERVIEW

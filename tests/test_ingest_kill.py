@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from scenarios.ingest import add_paths
+from scenarios.stages.ingest import add_paths
 from scenarios.store import Store
 
 from .conftest import INTERVIEW

@@ -12,14 +12,14 @@ import numpy as np
 import pytest
 
 from scenarios.config import Config
-from scenarios.describe._base import Member
-from scenarios.describe.companies import CompanyFinder
-from scenarios.describe.kinds import Kind, KindClassifier, KindScore, kind_titles, load_kinds
+from scenarios.describers._base import Member
+from scenarios.describers.companies import CompanyFinder
+from scenarios.describers.kinds import Kind, KindClassifier, KindScore, kind_titles, load_kinds
 from scenarios.embedders import create_embedder
 from scenarios.errors import ConfigError
 from scenarios.lang.ru.kinds import KIND_NAMES
-from scenarios.lemmatise import Lemmatiser
-from scenarios.lemmatise.stage import decode_tokens
+from scenarios.lemmatisers import Lemmatiser
+from scenarios.stages.lemmatise import decode_tokens
 from scenarios.store import Store
 
 from .conftest import GoldQuote

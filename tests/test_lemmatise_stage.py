@@ -11,9 +11,9 @@ from click.testing import CliRunner
 
 from scenarios.browse import list_stories
 from scenarios.cli import cli
-from scenarios.ingest import add_text
-from scenarios.lemmatise import Lemmatiser, lemmatisers
-from scenarios.lemmatise.stage import decode_tokens, lemmatise
+from scenarios.lemmatisers import Lemmatiser, lemmatisers
+from scenarios.stages.ingest import add_text
+from scenarios.stages.lemmatise import decode_tokens, lemmatise
 from scenarios.store import Store
 
 STORIES = {

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scenarios.errors import ConfigError
-from scenarios.lemmatise import Lemmatiser, Token, lemma_string, lemmatisers
+from scenarios.lemmatisers import Lemmatiser, Token, lemma_string, lemmatisers
 
 pytest.importorskip("pymorphy3")
 

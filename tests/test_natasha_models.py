@@ -9,7 +9,7 @@ import pytest
 
 pytest.importorskip("natasha")
 
-from scenarios.describe.companies import organisations  # noqa: E402
+from scenarios.describers.companies import organisations  # noqa: E402
 from scenarios.digest.redact import persons  # noqa: E402
 from scenarios.lang.ru import natasha_models  # noqa: E402
 

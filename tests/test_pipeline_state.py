@@ -22,7 +22,7 @@ from scenarios import pipeline as pipeline_module
 from scenarios.cli import cli
 from scenarios.config import Config
 from scenarios.pipeline import STAGE_NAMES, build_pipeline
-from scenarios.stage import run_components
+from scenarios.stages._base import run_components
 from scenarios.store import Store
 from scenarios.web.components import Components
 from scenarios.web.jobs import STAGES as JOB_STAGES

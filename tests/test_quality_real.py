@@ -15,15 +15,15 @@ from pathlib import Path
 import pytest
 
 from scenarios import pipeline
-from scenarios.cluster import cluster
 from scenarios.config import Config
 from scenarios.evaluate import UNASSIGNED, evaluate, story_scenarios
-from scenarios.ingest import IngestOptions, add_paths
 from scenarios.lang.ru.chatter import is_chatter
-from scenarios.lemmatise import lemmatisers
-from scenarios.lemmatise._base import lemma_string
-from scenarios.lemmatise.stage import lemmatise
+from scenarios.lemmatisers import lemmatisers
+from scenarios.lemmatisers._base import lemma_string
 from scenarios.readers import ReadOptions
+from scenarios.stages.cluster import cluster
+from scenarios.stages.ingest import IngestOptions, add_paths
+from scenarios.stages.lemmatise import lemmatise
 from scenarios.store import Store
 
 MIRROR_PAIRS = (("rude_staff", "polite_staff_explained"), ("hotline_unreachable", "support_chat_solves_quickly"),

@@ -9,19 +9,19 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from scenarios.assign import assign
 from scenarios.config import Config, load_config
 from scenarios.curate import pin_quote
-from scenarios.describe._base import Member
-from scenarios.describe.quotes import choose_quotes, display_text, is_complete, relevance, tone_penalties
-from scenarios.describe.stage import describe
-from scenarios.embed import embed
+from scenarios.describers._base import Member
+from scenarios.describers.quotes import choose_quotes, display_text, is_complete, relevance, tone_penalties
 from scenarios.embedders import create_embedder
 from scenarios.errors import ConfigError
-from scenarios.ingest import add_text
-from scenarios.lemmatise import Lemmatiser
-from scenarios.lemmatise.stage import lemmatise
+from scenarios.lemmatisers import Lemmatiser
 from scenarios.pipeline import describe_options
+from scenarios.stages.assign import assign
+from scenarios.stages.describe import describe
+from scenarios.stages.embed import embed
+from scenarios.stages.ingest import add_text
+from scenarios.stages.lemmatise import lemmatise
 from scenarios.store import Store
 
 from .conftest import DemoStore, GoldCorpus

@@ -12,8 +12,8 @@ import pytest
 
 from scenarios.browse import list_stories
 from scenarios.errors import NotFound, StoreError
-from scenarios.ingest import add_text
 from scenarios.schema import MIGRATIONS
+from scenarios.stages.ingest import add_text
 from scenarios.store import SCHEMA_VERSION, Store
 
 from .conftest import INTERVIEW

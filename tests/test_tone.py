@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from scenarios.describe._base import Member
-from scenarios.describe.tone import scenario_tone, tone_score
-from scenarios.lemmatise import Lemmatiser, lemmatisers
+from scenarios.describers._base import Member
+from scenarios.describers.tone import scenario_tone, tone_score
+from scenarios.lemmatisers import Lemmatiser, lemmatisers
 
 
 @pytest.fixture(scope="module")

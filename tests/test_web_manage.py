@@ -17,8 +17,8 @@ from flask import Flask
 
 from scenarios.cli import cli
 from scenarios.curate import curation
-from scenarios.ingest import add_paths, report_lines, split_paste
 from scenarios.overview import kind_title, scenarios_of
+from scenarios.stages.ingest import add_paths, report_lines, split_paste
 from scenarios.store import Store
 from scenarios.web import context
 from scenarios.web.story_page import TURNS_PER_PAGE

@@ -10,7 +10,7 @@ from rich.text import Text
 
 from ..browse import get_story, list_stories, own_title, status, story_heading
 from ..digest.words import channel_name, date_label
-from ..stage import runs_status
+from ..stages._base import runs_status
 from ._common import config_option, console, open_store, output_options, print_json, store_option
 from ._group import cli
 from .stages import configured_lemmatiser

@@ -7,10 +7,10 @@ import sys
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ..ingest import DEFAULT_MAX_MB, IngestOptions, IngestReport, add_stream, iter_add_paths, report_lines
 from ..readers import ReadOptions
 from ..records import FIELDS
 from ..sources import find_files
+from ..stages.ingest import DEFAULT_MAX_MB, IngestOptions, IngestReport, add_stream, iter_add_paths, report_lines
 from ..store import Store
 from ._common import console, err_console, open_store, store_option, styled
 from ._group import cli

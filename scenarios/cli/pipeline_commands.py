@@ -9,9 +9,9 @@ import click
 from rich.progress import TaskID
 from rich.text import Text
 
-from ..ingest import IngestOptions
 from ..overview import KIND_NAMES, ScenarioView, scenarios_of
 from ..pipeline import STAGE_NAMES, needs_description, run
+from ..stages.ingest import IngestOptions
 from ._common import (
     build,
     config_option,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import click
 
-from ..assign import assign
 from ..curate import hide, merge, pin_quote, rename
-from ..describe.stage import describe
 from ..evaluate import evaluate, read_gold, story_scenarios
+from ..stages.assign import assign
+from ..stages.describe import describe
 from ._common import build, config_option, console, err_console, open_store, print_json, store_option
 from ._group import cli
 

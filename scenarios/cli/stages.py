@@ -7,9 +7,9 @@ from typing import Any, TypeVar
 
 import click
 
-from ..embed import embed
-from ..lemmatise import Lemmatiser
-from ..stage import StageReport
+from ..lemmatisers import Lemmatiser
+from ..stages._base import StageReport
+from ..stages.embed import embed
 from ..store import Store
 from ._common import build, config_option, console, err_console, open_store, stage_progress, store_option
 from ._group import cli
@@ -101,7 +101,7 @@ def lemmatise_command(db_path: str, config_path: str | None, lemmatiser: str | N
         scenarios lemmatise
         scenarios lemmatise --lemmatiser pymorphy-first
     """
-    from ..lemmatise.stage import lemmatise
+    from ..stages.lemmatise import lemmatise
 
     with open_store(db_path, create=False) as store:
         model = configured_lemmatiser(config_path, lemmatiser, store)

@@ -7,7 +7,7 @@ import socket
 
 import click
 
-from ..ingest import PASTE_MAX_MB
+from ..stages.ingest import PASTE_MAX_MB
 from ._common import UserError, config_option, console, err_console, open_store, store_option, styled
 from ._group import cli
 

@@ -26,7 +26,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..describe.companies import word_forms
+from ..describers.companies import word_forms
 from ..domains.bank.companies import COMPANIES
 from ..lang.ru import natasha_models
 from ..lang.ru.spelling import fold
@@ -113,7 +113,7 @@ class Redactor:
         return out
 
     def _first_name(self, word: str) -> bool:
-        from ..lang.ru.lemmatizer import morph_analyzer
+        from ..lemmatisers._russian import morph_analyzer
 
         return fold(word) not in self._protected and any(
             "Name" in p.tag for p in morph_analyzer().parse(word))
@@ -159,7 +159,7 @@ class Redactor:
             return None
         if any(fold(part) in self._protected for part in token.split("-")):
             return None
-        from ..lang.ru.lemmatizer import morph_analyzer
+        from ..lemmatisers._russian import morph_analyzer
 
         morph = morph_analyzer()
         parses = morph.parse(token)

@@ -2,7 +2,7 @@
 
 A user's own embedder registers under the entry-point group `scenarios.embedders`, or in code:
 
-    from scenarios.embedders import embedders
+    from . import embedders
     @embedders.register("mine")
     def make_mine(**params): return MyEmbedder(**params)
 """

@@ -39,7 +39,7 @@ class NavecEmbedder(Embedder):
     def __init__(self, lemmatiser: str = "pymorphy") -> None:
         from navec import Navec
 
-        from ..lemmatise import lemmatisers
+        from ..lemmatisers import lemmatisers
 
         path = navec_path()
         self._navec = Navec.load(str(path))

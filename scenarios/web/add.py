@@ -17,9 +17,9 @@ from werkzeug.wrappers import Response
 
 from ..browse import story_heading
 from ..errors import InputError, ScenariosError
-from ..ingest import STDIN, IngestOptions, IngestReport, add_pasted, add_paths, prepare, report_lines
 from ..readers import READERS, read_text
 from ..records import StoryRecord
+from ..stages.ingest import STDIN, IngestOptions, IngestReport, add_pasted, add_paths, prepare, report_lines
 from ..store import Store
 from .context import components, get_store
 from .labels import CHANNELS

@@ -18,8 +18,8 @@ from ..config import load_config
 from ..digest import charts, present, words
 from ..digest.words import date_label, number, percent, tone_line
 from ..errors import NotFound, ScenariosError
-from ..ingest import PASTE_MAX_MB
 from ..overview import configured_kind_titles
+from ..stages.ingest import PASTE_MAX_MB
 from . import add, context, export, pages, recluster, scenario_page, story_page
 from .components import Components
 from .digest_page import DigestCache

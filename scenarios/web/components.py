@@ -11,15 +11,15 @@ import weakref
 from dataclasses import dataclass
 from typing import Any
 
-from ..assign import AssignReport, assign
-from ..cluster import latest_run
 from ..config import Config
-from ..embed import embed
 from ..embedders import Embedder
 from ..errors import ScenariosError
-from ..lemmatise import Lemmatiser
-from ..lemmatise.stage import lemmatise
+from ..lemmatisers import Lemmatiser
 from ..pipeline import Pipeline, build_pipeline
+from ..stages.assign import AssignReport, assign
+from ..stages.cluster import latest_run
+from ..stages.embed import embed
+from ..stages.lemmatise import lemmatise
 from ..store import Store
 
 

@@ -1,6 +1,6 @@
 """Bank domain data for the kinds: seed phrases and lemma cues of what a retail bank's clients say.
 
-Read by :mod:`scenarios.describe.kinds` when the config chooses `[describe] domain = "bank"`
+Read by :mod:`scenarios.describers.kinds` when the config chooses `[describe] domain = "bank"`
 (the default). The kinds themselves (titles, definitions) are language data in
 :mod:`scenarios.lang.ru.kinds`; a housing or telecom project ships a domain of its own.
 

@@ -1,6 +1,6 @@
 """Russian language data for finding company names, true of any industry.
 
-Pure data for :mod:`scenarios.describe.companies`; the companies themselves are domain data
+Pure data for :mod:`scenarios.describers.companies`; the companies themselves are domain data
 (:mod:`scenarios.domains`, e.g. `domains/bank/companies.py`).
 """
 

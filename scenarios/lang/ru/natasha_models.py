@@ -1,7 +1,7 @@
 """natasha's Russian models, loaded once per process and shared by every stage that needs them.
 
 Name masking in the digest (`PER`, :mod:`scenarios.digest.redact`) and company detection in
-describe (`ORG` and the span normaliser, :mod:`scenarios.describe.companies`) use the same news
+describe (`ORG` and the span normaliser, :mod:`scenarios.describers.companies`) use the same news
 NER; `scenarios serve` runs both, so loading it twice held two copies of the model (and of the
 navec embedding under it) in memory. Every loader here is cached, and the morphology tagger is
 built on the same embedding as the NER.

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ...errors import MissingDependency
-from ...lemmatise import Lemmatiser, Token, lemma_string, lemmatisers
+from ...lemmatisers import Lemmatiser, Token, lemma_string, lemmatisers
 
 try:
     import spacy

@@ -1,6 +1,6 @@
 """Russian stop words for client stories: what full-text search and scenario labels may drop.
 
-Pure data; the lemmatiser (:mod:`scenarios.lang.ru.lemmatizer`) marks a token as a stop word when
+Pure data; the lemmatiser (:mod:`scenarios.lemmatisers._russian`) marks a token as a stop word when
 its lower-cased form *or* its lemma is listed, so one entry like "мочь" covers every form of the
 verb. All entries are lower-case and listed with both `ё` and `е` (people type either).
 

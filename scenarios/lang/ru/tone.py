@@ -1,6 +1,6 @@
 """Russian tone lexicon: lemmas of praise and of complaint in client speech.
 
-Pure data for :mod:`scenarios.describe.tone`. Lemmas as pymorphy3 gives them, `ё` as `е`. A word
+Pure data for :mod:`scenarios.describers.tone`. Lemmas as pymorphy3 gives them, `ё` as `е`. A word
 under a negation counts for the other side ("не помогли" is a complaint, "не жалею" praise), so
 only words whose negation flips the tone are listed; words that complain whatever the negation
 ("ужас", "обман") are in `ALWAYS_COMPLAINT`.

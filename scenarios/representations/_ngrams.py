@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from .embedders import normalise_rows
+from ..embedders import normalise_rows
 
 NGRAMS = (3, 5)
 

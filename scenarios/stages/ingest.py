@@ -7,7 +7,7 @@ by the hash of their bytes and skipped without being parsed again.
 
 Examples:
     >>> from scenarios.store import Store
-    >>> from scenarios.ingest import add_text
+    >>> from scenarios.stages.ingest import add_text
     >>> with Store("scenarios.db") as store:
     ...     report = add_text(store, "Клиент: ждал карту три недели", channel="call")
 """
@@ -24,15 +24,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
-from .dates import date_in_name, parse_date
-from .errors import InputError
-from .fragments import Fragment, split_fragments
-from .readers import Item, ReadOptions, read_csv, read_plain, read_text, reader_for
-from .records import FIELDS, Rejection, StoryRecord
-from .sources import SourceFile, find_files
-from .store import Store, now
-from .textnorm import content_hash, has_letters, normalise
-from .transcript import Turn, parse_turns
+from ..dates import date_in_name, parse_date
+from ..errors import InputError
+from ..fragments import Fragment, split_fragments
+from ..readers import Item, ReadOptions, read_csv, read_plain, read_text, reader_for
+from ..records import FIELDS, Rejection, StoryRecord
+from ..sources import SourceFile, find_files
+from ..store import Store, now
+from ..textnorm import content_hash, has_letters, normalise
+from ..transcript import Turn, parse_turns
 
 #: One input's size limit. Input is streamed (a 50 MB paste peaks at ~130 MB of memory), so the
 #: limit guards against a wrong file, not against memory: 100k banki.ru reviews are a 115 MB CSV.

@@ -21,16 +21,16 @@ from typing import Any
 
 import numpy as np
 
-from .clusterers import Clusterer
+from ..clusterers import Clusterer
+from ..embedders import normalise_rows
+from ..errors import ScenariosError
+from ..lang.ru.chatter import content_words, is_chatter
+from ..representations import Projection, Representation
+from ..scenario_ids import apply_merges, match_ids, previous_clusters
+from ..store import Store, now
+from ..threads import single_blas_thread
+from ._base import active
 from .embed import iter_vectors
-from .embedders import normalise_rows
-from .errors import ScenariosError
-from .lang.ru.chatter import content_words, is_chatter
-from .represent import Projection, Representation
-from .scenario_ids import apply_merges, match_ids, previous_clusters
-from .stage import active
-from .store import Store, now
-from .threads import single_blas_thread
 
 
 @dataclass(frozen=True)

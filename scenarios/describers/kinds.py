@@ -52,7 +52,7 @@ from ..embedders import Embedder, normalise_rows
 from ..errors import ConfigError
 from ..lang.ru.kinds import KIND_DEFINITIONS, KIND_NAMES, KIND_TITLES
 from ..lang.ru.spelling import fold
-from ..lemmatise import Token
+from ..lemmatisers import Token
 from ._base import Member
 from .companies import CompanyFinder
 

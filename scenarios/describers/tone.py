@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from ..lang.ru.spelling import fold
 from ..lang.ru.tone import ALWAYS_COMPLAINT, COMPLAINT, PRAISE
-from ..lemmatise import Token
+from ..lemmatisers import Token
 from ._base import Member
 
 #: A complaint word weighs this much against a praise word: angry reviews still thank ("спасибо

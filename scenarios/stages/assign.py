@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..representations import Projection
+from ..store import Store
 from .cluster import fragment_texts, latest_run, place, update_sizes
 from .embed import load_vectors
-from .represent import Projection
-from .store import Store
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..lemmatise import Token
+from ..lemmatisers import Token
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ import numpy as np
 from ..lang.ru.labels import GREETINGS, NOT_IN_LABELS
 from ..lang.ru.spelling import fold
 from ..lang.ru.stop_words import NEGATIONS
-from ..lemmatise import Token
+from ..lemmatisers import Token
 from ._base import Member
 from .quotes import DECIMALS, is_complete, length_penalty, relevance, spread
 
@@ -271,7 +271,7 @@ def _dictionary_form(member: Member, first: int, last: int, casing: Mapping[str,
 @cache
 def _parse(word: str) -> Any:
     """pymorphy3's best parse of `word` (a `Parse`; pymorphy3 ships no types), or None."""
-    from ..lang.ru.lemmatizer import morph_analyzer
+    from ..lemmatisers._russian import morph_analyzer
 
     parses = morph_analyzer().parse(word)
     return parses[0] if parses else None

@@ -19,10 +19,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from ...errors import MissingDependency
-from ...lemmatise._base import Token
-from .spelling import fold
-from .stop_words import DEFAULT_STOP_WORDS, DOMAIN_STOP_PHRASES, MEANINGFUL, NEGATIONS
+from ..errors import MissingDependency
+from ..lang.ru.spelling import fold
+from ..lang.ru.stop_words import DEFAULT_STOP_WORDS, DOMAIN_STOP_PHRASES, MEANINGFUL, NEGATIONS
+from ._base import Token
 
 if TYPE_CHECKING:
     from pymorphy3 import MorphAnalyzer

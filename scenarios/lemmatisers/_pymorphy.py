@@ -41,7 +41,7 @@ def core_options(domain_stop_words: bool, extra_stop_words: Iterable[str], keep_
 
 
 class PymorphyLemmatiser(Lemmatiser):
-    """razdel + pymorphy3 with cheap context rules (`scenarios.lang.ru.lemmatizer`).
+    """razdel + pymorphy3 with cheap context rules (`scenarios.lemmatisers._russian`).
 
     Args:
         context: pick among pymorphy3's readings by neighbours and apply UD conventions; off gives
@@ -63,7 +63,7 @@ class PymorphyLemmatiser(Lemmatiser):
         extra_stop_words: Sequence[str] = (),
         keep_words: Sequence[str] = (),
     ) -> None:
-        from ..lang.ru.lemmatizer import RULES, RussianLemmatizer
+        from ._russian import RULES, RussianLemmatizer
 
         options = core_options(domain_stop_words, extra_stop_words, keep_words)
         self.core = RussianLemmatizer(rules=RULES if context else (), **options)

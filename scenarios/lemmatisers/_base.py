@@ -32,7 +32,7 @@ class Lemmatiser:
     """Base of lemmatisers.
 
     Examples:
-        >>> from scenarios.lemmatise import lemmatisers
+        >>> from scenarios.lemmatisers import lemmatisers
         >>> lemmatiser = lemmatisers.create("pymorphy")
         >>> [t.lemma for t in lemmatiser.lemmatise(["Не перезвонили"])[0]]
         ['не', 'перезвонить']

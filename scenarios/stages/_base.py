@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .store import Store, now
+from ..store import Store, now
 
 Progress = Callable[[int, int], None]
 

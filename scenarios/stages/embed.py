@@ -16,11 +16,11 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
-from .embedders import Embedder, checked
-from .engines import Engine, LocalEngine
-from .engines._base import Batch
-from .stage import StageReport, batches, done_count, pending, register_component, texts_of
-from .store import Store
+from ..embedders import Embedder, checked
+from ..engines import Engine, LocalEngine
+from ..engines._base import Batch
+from ..store import Store
+from ._base import StageReport, batches, done_count, pending, register_component, texts_of
 
 Progress = Callable[[int, int], None]
 

@@ -374,7 +374,7 @@ def looks_like_name(span: str) -> bool:
     client speech; a company name has a word pymorphy3 does not know, knows as an organisation
     ("Уралсиб", "МКБ"), or a Latin one ("Xiaomi").
     """
-    from ..lang.ru.lemmatizer import morph_analyzer
+    from ..lemmatisers._russian import morph_analyzer
 
     morph = morph_analyzer()
     for word in re.findall(r"[^\W\d_]+", span):

@@ -70,7 +70,7 @@ class SlovnetLemmatiser(Lemmatiser):
             from slovnet import Morph
         except ImportError:
             raise MissingDependency(_INSTALL) from None
-        from ..lang.ru.lemmatizer import RussianLemmatizer
+        from ._russian import RussianLemmatizer
 
         data = natasha_data()
         self.morph = Morph.load(str(data / "model" / "slovnet_morph_news_v1.tar"), batch_size=batch_size)
@@ -88,7 +88,7 @@ class SlovnetLemmatiser(Lemmatiser):
 
     def lemmatise(self, texts: Sequence[str]) -> list[list[Token]]:
         """Return the tokens of each text, in order, with offsets into that text."""
-        from ..lang.ru.lemmatizer import tokenize
+        from ._russian import tokenize
 
         core = self.core
         spans = [tokenize(text) for text in texts]
@@ -130,7 +130,7 @@ class SlovnetLemmatiser(Lemmatiser):
 
 
 def _ud_pos(tag: Any) -> str:
-    from ..lang.ru.lemmatizer import OPENCORPORA_UPOS
+    from ._russian import OPENCORPORA_UPOS
 
     pos = OPENCORPORA_UPOS.get(tag.POS or "", "X")
     return "DET" if pos == "ADJ" and "Apro" in tag.grammemes else pos

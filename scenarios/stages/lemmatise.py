@@ -13,10 +13,10 @@ from collections.abc import Callable, Sequence
 
 from ..errors import ComponentError
 from ..lang.ru.spelling import fold
-from ..stage import StageReport, batches, done_count, pending, register_component, texts_of
+from ..lemmatisers._base import Lemmatiser, Token, lemma_string
 from ..store import Store
 from ..threads import single_blas_thread
-from ._base import Lemmatiser, Token, lemma_string
+from ._base import StageReport, batches, done_count, pending, register_component, texts_of
 
 Progress = Callable[[int, int], None]
 STOP, WORD, NEGATED = 1, 2, 4

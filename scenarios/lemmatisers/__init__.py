@@ -12,8 +12,8 @@ from ..registry import Registry
 from ._base import Lemmatiser, Token, lemma_string
 
 lemmatisers: Registry[Lemmatiser] = Registry("lemmatisers")
-lemmatisers.register_lazy("pymorphy", "scenarios.lemmatise._pymorphy:PymorphyLemmatiser")
-lemmatisers.register_lazy("pymorphy-first", "scenarios.lemmatise._pymorphy:first_parse")
-lemmatisers.register_lazy("slovnet", "scenarios.lemmatise._slovnet:SlovnetLemmatiser")
+lemmatisers.register_lazy("pymorphy", "scenarios.lemmatisers._pymorphy:PymorphyLemmatiser")
+lemmatisers.register_lazy("pymorphy-first", "scenarios.lemmatisers._pymorphy:first_parse")
+lemmatisers.register_lazy("slovnet", "scenarios.lemmatisers._slovnet:SlovnetLemmatiser")
 
 __all__ = ["Lemmatiser", "Token", "lemma_string", "lemmatisers"]

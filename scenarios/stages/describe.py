@@ -18,15 +18,15 @@ from typing import Any
 
 import numpy as np
 
-from ..cluster import latest_run
 from ..curate import curation
+from ..describers._base import Member
 from ..domains import DEFAULT_DOMAIN
 from ..embedders import Embedder
 from ..errors import ConfigError, ScenariosError
-from ..lemmatise.stage import decode_tokens
-from ..stage import active, record_description
 from ..store import Store, now
-from ._base import Member
+from ._base import active, record_description
+from .cluster import latest_run
+from .lemmatise import decode_tokens
 
 Progress = Callable[[int, int], None]
 
@@ -78,8 +78,8 @@ class DescribeOptions:
         Every key and type is checked (`scenarios.options`), and the kinds are loaded once, so a
         kind without seeds is refused before any model loads.
         """
+        from ..describers.kinds import load_kinds
         from ..options import from_section
-        from .kinds import load_kinds
 
         companies = from_section(CompanyOptions, "companies", sections.get("companies"))
         kinds = sections.get("kinds")
@@ -124,7 +124,7 @@ def describe(store: Store, embedder: Embedder, *, options: DescribeOptions | Non
     Quotes come from members of every pass (core, assigned, new), so a pinned fragment that joined
     by the second pass is quoted; a pin whose fragment left the scenario is reported in `notes`.
     """
-    from .labels import top_terms
+    from ..describers.labels import top_terms
 
     options = options or DescribeOptions()
     start = time.perf_counter()
@@ -177,9 +177,9 @@ class _Parts:
 
     @classmethod
     def build(cls, embedder: Embedder, options: DescribeOptions) -> _Parts:
-        from .companies import CompanyFinder
-        from .kinds import KindClassifier
-        from .labels import excluded_lemmas
+        from ..describers.companies import CompanyFinder
+        from ..describers.kinds import KindClassifier
+        from ..describers.labels import excluded_lemmas
 
         firms = options.companies
         own = {firms.own: list(firms.own_aliases)} if firms.own and firms.own_aliases else firms.own
@@ -196,9 +196,9 @@ class _Parts:
 def _describe_one(scenario: _Scenario, terms: list[tuple[str, float]], parts: _Parts, options: DescribeOptions,
                   pins: Sequence[str], notes: list[str]) -> tuple[tuple[Any, ...], list[Member], list[Any]]:
     """The stored row (label .. complaint), the quotes and the company counts of one scenario."""
-    from .labels import render_label, title_quote
-    from .quotes import choose_quotes, tone_penalties
-    from .tone import scenario_tone, tone_score
+    from ..describers.labels import render_label, title_quote
+    from ..describers.quotes import choose_quotes, tone_penalties
+    from ..describers.tone import scenario_tone, tone_score
 
     members = scenario.members
     kind = parts.classifier.classify(members, scenario.centroid)
