@@ -21,6 +21,13 @@ def stop_words_tag(domain_stop_words: bool, extra_stop_words: Iterable[str], kee
     return f"+sw{digest}"
 
 
+def stop_words_config(domain_stop_words: bool, extra_stop_words: Iterable[str],
+                      keep_words: Iterable[str]) -> dict[str, Any]:
+    """The stop-word parameters as a lemmatiser's `config` records them."""
+    return {"domain_stop_words": domain_stop_words, "extra_stop_words": sorted(extra_stop_words),
+            "keep_words": sorted(keep_words)}
+
+
 def core_options(domain_stop_words: bool, extra_stop_words: Iterable[str], keep_words: Iterable[str]) -> dict[str, Any]:
     """Stop and keep words for `RussianLemmatizer`.
 
@@ -70,12 +77,7 @@ class PymorphyLemmatiser(Lemmatiser):
         self.name = "pymorphy" if context else "pymorphy-first"
         version = f"ctx{RULES_VERSION}" if context else RULES_VERSION
         self.id = f"{self.name}:{version}" + stop_words_tag(domain_stop_words, extra_stop_words, keep_words)
-        self.config = {
-            "context": context,
-            "domain_stop_words": domain_stop_words,
-            "extra_stop_words": sorted(extra_stop_words),
-            "keep_words": sorted(keep_words),
-        }
+        self.config = {"context": context, **stop_words_config(domain_stop_words, extra_stop_words, keep_words)}
 
     def lemmatise(self, texts: Sequence[str]) -> list[list[Token]]:
         """Return the tokens of each text, in order, with offsets into that text."""

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..errors import MissingDependency
 from ._base import Lemmatiser, Token
-from ._pymorphy import RULES_VERSION, core_options, stop_words_tag
+from ._pymorphy import RULES_VERSION, core_options, stop_words_config, stop_words_tag
 
 _INSTALL = "Для лемматизатора slovnet нужны natasha, slovnet и navec: pip install natasha"
 #: OpenCorpora grammemes as UD features, for the features slovnet predicts and lemmas depend on.
@@ -78,12 +78,8 @@ class SlovnetLemmatiser(Lemmatiser):
         self.core = RussianLemmatizer(**core_options(domain_stop_words, extra_stop_words, keep_words))
         self.name = "slovnet"
         self.id = f"slovnet:news1+ctx{RULES_VERSION}" + stop_words_tag(domain_stop_words, extra_stop_words, keep_words)
-        self.config = {
-            "batch_size": batch_size,
-            "domain_stop_words": domain_stop_words,
-            "extra_stop_words": sorted(extra_stop_words),
-            "keep_words": sorted(keep_words),
-        }
+        self.config = {"batch_size": batch_size,
+                       **stop_words_config(domain_stop_words, extra_stop_words, keep_words)}
         self._parses: dict[str, list[tuple[str, str, frozenset[tuple[str, str]]]]] = {}
 
     def lemmatise(self, texts: Sequence[str]) -> list[list[Token]]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..curate import curation
+from ..dates import stored_date
 from ..store import Store
 from .labels import colour_of
 
@@ -24,11 +25,7 @@ class RunInfo:
     @property
     def updated(self) -> dt.date | None:
         """The day the scenarios were last found or described."""
-        value = self.described_at or self.created_at
-        try:
-            return dt.date.fromisoformat(value[:10]) if value else None
-        except ValueError:
-            return None
+        return stored_date(self.described_at or self.created_at)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from .. import curate
 from ..curate import curation
 from ..digest import ScenarioDigest
 from ..digest.charts import kind_colour, trend_chart
+from ..digest.model import Digest, Quote
 from ..errors import NotFound, ScenariosError
 from ..overview import ScenarioView, kind_title, scenarios_of
 from .context import digest_cache, get_store, mask
@@ -57,28 +58,21 @@ def scenario(scenario_id: str) -> str | Response:
         trend=_trend(digest, shown, kind_colour(view.kind)))
 
 
-def _trend(digest: Any, shown: ScenarioDigest | None, colour: str) -> Markup | None:
+def _trend(digest: Digest, shown: ScenarioDigest | None, colour: str) -> Markup | None:
     """The digest's monthly trend chart of the scenario, larger."""
     if shown is None or len(digest.months) < 2:
         return None
     return Markup(trend_chart(digest.months, shown.trend_shares, shown.trend, colour=colour,
-                              highlight=_current_months(digest), width=520, height=150,
+                              highlight=digest.current_months, width=520, height=150,
                               title=f"{shown.name}: доля историй по месяцам"))
 
 
-@dataclass(frozen=True)
-class ShownQuote:
-    """A quote as the scenario page shows it: masked text, its source, and its fragment for pinning."""
+@dataclass
+class ShownQuote(Quote):
+    """A quote as the digest shows it (masked text, its source), plus its fragment for pin/unpin."""
 
-    text: str
-    story_id: str
-    start: int
-    end: int
-    title: str | None
-    date: str | None
-    channel: str | None
-    fragment_id: str | None
-    pinned: bool
+    fragment_id: str | None = None
+    pinned: bool = False
 
 
 def _quotes(view: ScenarioView, shown: ScenarioDigest | None) -> list[ShownQuote]:
@@ -91,18 +85,10 @@ def _quotes(view: ScenarioView, shown: ScenarioDigest | None) -> list[ShownQuote
         out = []
         for q in shown.quotes:
             fragment_id = by_span.get((q.story_id, q.start), {}).get("fragment_id")
-            out.append(ShownQuote(q.text, q.story_id, q.start, q.end, q.title, q.date, q.channel, fragment_id,
-                                  fragment_id in view.pinned))
+            out.append(ShownQuote(**vars(q), fragment_id=fragment_id, pinned=fragment_id in view.pinned))
         return out
-    return [ShownQuote(mask(q["text"]), q["story_id"], q["start"], q["end"], None, q["date"],
-                       q["channel"], q["fragment_id"], q["fragment_id"] in view.pinned) for q in view.quotes[:3]]
-
-
-def _current_months(digest: Any) -> int:
-    if not digest.current:
-        return 0
-    first = digest.current.start.strftime("%Y-%m")
-    return sum(1 for m in digest.months if m >= first)
+    return [ShownQuote(mask(q["text"]), q["story_id"], q["start"], q["end"], None, q["date"], q["channel"],
+                       fragment_id=q["fragment_id"], pinned=q["fragment_id"] in view.pinned) for q in view.quotes[:3]]
 
 
 @bp.post("/scenario/<scenario_id>/rename")
