@@ -136,7 +136,7 @@ def describe(store: Store, embedder: Embedder, *, options: DescribeOptions | Non
     pins: dict[str, list[str]] = {sid: list(c["pinned"]) for sid, c in curation(store).items() if c["pinned"]}
     scenarios = load_scenarios(store, run_id, sample=options.sample,
                                keep={f for pinned in pins.values() for f in pinned})
-    parts = _Parts.build(embedder, options)
+    parts = _Parts.cached(embedder, options)
     terms = top_terms({s.id: s.members for s in scenarios}, exclude=parts.labels_exclude)
     rows, quotes, mentions = [], [], []
     notes: list[str] = []
@@ -176,6 +176,20 @@ class _Parts:
     labels_exclude: Callable[[str], bool]
 
     @classmethod
+    def cached(cls, embedder: Embedder, options: DescribeOptions) -> _Parts:
+        """The parts for this embedder and these options, built once per process.
+
+        The kind classifier fits on its seed phrases and the company finder keeps what it found
+        per text, so describing again after a re-cluster (the web page's job, a notebook) reads
+        each fragment's companies once. One set is kept: other options build anew.
+        """
+        key = f"{embedder.id}|{options!r}"  # every option, the alias lists and kind seeds included
+        if key not in _PARTS:
+            _PARTS.clear()
+            _PARTS[key] = cls.build(embedder, options)
+        return _PARTS[key]
+
+    @classmethod
     def build(cls, embedder: Embedder, options: DescribeOptions) -> _Parts:
         from ..describers.companies import CompanyFinder
         from ..describers.kinds import KindClassifier
@@ -191,6 +205,9 @@ class _Parts:
                                     companies=finder if options.named_competitors else None,
                                     company_kind=options.company_kind)
         return cls(classifier, finder, excluded_lemmas(finder))
+
+
+_PARTS: dict[str, _Parts] = {}
 
 
 def _describe_one(scenario: _Scenario, terms: list[tuple[str, float]], parts: _Parts, options: DescribeOptions,
