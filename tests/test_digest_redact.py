@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from scenarios.decode import decode
 from scenarios.digest.redact import ACCOUNT, CARD, EMAIL, NAME, PHONE, Redactor, apply, map_span, redact
+
+from .conftest import CORPUS
 
 
 @pytest.fixture(scope="module")
@@ -85,3 +88,14 @@ def test_quote_offsets_follow_redaction(redactor: Redactor) -> None:
     # a quote that starts inside a name widens to the whole placeholder
     start, end = map_span(spans, text.index("Сергеевна"), quote_end)
     assert apply(text, spans)[start:end].startswith(NAME)
+
+
+def test_batched_names_mask_exactly_what_one_text_at_a_time_does() -> None:
+    pytest.importorskip("natasha")
+    texts = [decode(p.read_bytes())[0] for p in sorted((CORPUS / "stories").rglob("*.txt"))[:40]]
+    assert len(texts) == 40
+    one_by_one = [Redactor(["Банк Ладья"]).redact(t) for t in texts]
+    batched = Redactor(["Банк Ладья"])
+    batched.prefetch(texts)
+    assert [batched.redact(t) for t in texts] == one_by_one
+    assert any(NAME in t for t in one_by_one), "the interviews name people"

@@ -292,6 +292,7 @@ def _redact(store: Store, run_id: int, scenarios: list[ScenarioDigest], quoted: 
         companies = [r[0] for r in store.conn.execute("SELECT DISTINCT company FROM mentions WHERE run_id = ?",
                                                       (run_id,))]
         redactor = Redactor(companies)
+        redactor.prefetch(texts[i] for i in ids)
     spans: dict[str, list[Span]] = {i: redactor.spans(texts[i]) if redactor else [] for i in ids}
     appendix = {i: AppendixStory(i, f"story-{i}", _title(stories[i], redactor), _iso(stories[i].date),
                                  stories[i].channel, apply(texts[i], spans[i])) for i in ids}
