@@ -87,7 +87,7 @@ class Redactor:
 
     def prefetch(self, texts: Iterable[str]) -> None:
         """Find the person names of many texts in one batched NER pass, before `spans` asks."""
-        todo = [t for t in dict.fromkeys(texts) if t not in self._cache and self.names and re.search(r"[А-ЯЁ]", t)]
+        todo = [t for t in dict.fromkeys(texts) if t not in self._cache and self._may_name(t)]
         if todo:
             self._persons.update(zip(todo, persons_of(todo), strict=True))
 
@@ -98,11 +98,15 @@ class Redactor:
             for placeholder, pattern in PATTERNS:
                 for m in pattern.finditer(text):
                     _add(found, Span(m.start(), m.end(), placeholder))
-            if self.names and re.search(r"[А-ЯЁ]", text):
+            if self._may_name(text):
                 for start, end in self._names(text):
                     _add(found, Span(start, end, NAME))
             self._cache[text] = sorted(found, key=lambda s: s.start)
         return self._cache[text]
+
+    def _may_name(self, text: str) -> bool:
+        """Whether NER is worth asking: names are masked and the text has a capital letter."""
+        return self.names and re.search(r"[А-ЯЁ]", text) is not None
 
     def redact(self, text: str) -> str:
         """`text` with every span masked."""

@@ -118,11 +118,16 @@ def pending(store: Store, table: str, column: str, component_id: str) -> list[st
 
 
 def texts_of(store: Store, hashes: Sequence[str]) -> list[str]:
-    """The text of each hash (identical fragments share a hash, so any one will do)."""
-    marks = ",".join("?" * len(hashes))
-    found = dict(
-        store.conn.execute(f"SELECT hash, min(text) FROM fragments WHERE hash IN ({marks}) GROUP BY hash", hashes)
-    )
+    """The text of each hash (identical fragments share a hash, so any one will do).
+
+    Looked up by the hash index in slices of 10,000, so any number of hashes stays under
+    SQLite's limit of bound parameters.
+    """
+    found: dict[str, str] = {}
+    for chunk in batches(hashes, 10_000):
+        marks = ",".join("?" * len(chunk))
+        found.update(store.conn.execute(
+            f"SELECT hash, min(text) FROM fragments WHERE hash IN ({marks}) GROUP BY hash", list(chunk)))
     return [found[h] for h in hashes]
 
 

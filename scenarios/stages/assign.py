@@ -15,7 +15,8 @@ import numpy as np
 
 from ..representations import Projection
 from ..store import Store
-from .cluster import fragment_texts, latest_run, place, update_sizes
+from ._base import texts_of
+from .cluster import latest_run, place, update_sizes
 from .embed import load_vectors
 
 
@@ -52,7 +53,7 @@ def assign(store: Store, *, threshold: float | None = None, run_id: int | None =
         ids = [r["id"] for r in rows]
         centres = np.stack([np.frombuffer(r["space_centroid"], dtype=np.float32) for r in rows])
         projection = Projection.from_bytes(run["space"])
-        texts = fragment_texts(store, new_hashes) if projection.lexical else None
+        texts = texts_of(store, new_hashes) if projection.lexical else None
         space = projection.transform(vectors[new], texts)
         labels, scores = place(space @ centres.T, np.full(len(new), -1), threshold, keep_members=True)
         records = [(run_id, h, ids[label] if label >= 0 else None, ids[label] if label >= 0 else None,

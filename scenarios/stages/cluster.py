@@ -29,7 +29,7 @@ from ..representations import Projection, Representation
 from ..scenario_ids import apply_merges, match_ids, previous_clusters
 from ..store import Store, now
 from ..threads import single_blas_thread
-from ._base import active
+from ._base import active, texts_of
 from .embed import iter_vectors
 
 
@@ -105,7 +105,7 @@ def _cluster(store: Store, clusterer: Clusterer, options: ClusterOptions, embedd
     if len(hashes) < 2:
         raise ScenariosError("Слишком мало фрагментов для кластеризации: добавьте истории.")
     rows = {h: i for i, h in enumerate(hashes)}
-    projection, lexical = _fit_representation(store, options.representation, embedder_id, rows)
+    projection, lexical = _fit_representation(store, options.representation, embedder_id, hashes, rows)
     space = np.empty((len(hashes), projection.dim(embedding_dim(store, embedder_id))), dtype=np.float32)
     for index, chunk in _chunks(store, embedder_id, rows):
         space[index] = projection.combine(chunk, None if lexical is None else lexical[index])
@@ -135,17 +135,18 @@ def _cluster(store: Store, clusterer: Clusterer, options: ClusterOptions, embedd
     return RunReport(run_id, len(hashes), len(set(run.ids)), unassigned, kept, time.perf_counter() - start)
 
 
-def _fit_representation(store: Store, representation: Representation, embedder_id: str,
+def _fit_representation(store: Store, representation: Representation, embedder_id: str, hashes: list[str],
                         rows: dict[str, int]) -> tuple[Projection, np.ndarray | None]:
     """The projection fitted on these fragments and their lexical rows; the last fit is kept.
 
     The fit depends only on the fragments, the embedder and the representation's parameters, so
     re-clustering the same fragments with another clusterer or threshold (tuning in a notebook,
-    the web page's re-run) reuses it; it is half of the stage's time.
+    the web page's re-run) reuses it; it is half of the stage's time. `hashes` are the rows in
+    order (`rows` maps each to its index).
     """
-    key = hashlib.sha256(json.dumps([embedder_id, representation.config, sorted(rows)]).encode()).hexdigest()
+    key = hashlib.sha256(json.dumps([embedder_id, representation.config, hashes]).encode()).hexdigest()
     if key not in _LAST_FIT:
-        texts = fragment_texts(store, sorted(rows, key=rows.__getitem__)) if representation.lexical else None
+        texts = texts_of(store, hashes) if representation.lexical else None
         fitted = representation.fit_rows((chunk for _, chunk in _chunks(store, embedder_id, rows)), texts)
         _LAST_FIT.clear()
         _LAST_FIT[key] = fitted
@@ -234,16 +235,6 @@ def _brief_clusters(labels: np.ndarray, hashes: Sequence[str], words: dict[str, 
         if np.median(counts[members]) < share * typical:
             brief |= members
     return brief
-
-
-def fragment_texts(store: Store, hashes: Sequence[str]) -> list[str]:
-    """The text of each fragment hash (identical fragments share a hash, so any copy will do)."""
-    wanted = set(hashes)
-    found: dict[str, str] = {}
-    for h, text in store.conn.execute("SELECT hash, text FROM fragments"):
-        if h in wanted and h not in found:
-            found[h] = text
-    return [found[h] for h in hashes]
 
 
 def _even_sample(n: int, limit: int) -> np.ndarray:
