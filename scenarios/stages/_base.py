@@ -120,14 +120,19 @@ def pending(store: Store, table: str, column: str, component_id: str) -> list[st
 def texts_of(store: Store, hashes: Sequence[str]) -> list[str]:
     """The text of each hash (identical fragments share a hash, so any one will do).
 
-    Looked up by the hash index in slices of 10,000, so any number of hashes stays under
-    SQLite's limit of bound parameters.
+    A batch is looked up by the hash index; past 10,000 hashes (the cluster stage asks for every
+    fragment) one sequential pass over the table is faster than random lookups: 234k texts took
+    36 s by index, 0.8 s by scanning.
     """
-    found: dict[str, str] = {}
-    for chunk in batches(hashes, 10_000):
-        marks = ",".join("?" * len(chunk))
-        found.update(store.conn.execute(
-            f"SELECT hash, min(text) FROM fragments WHERE hash IN ({marks}) GROUP BY hash", list(chunk)))
+    if len(hashes) <= 10_000:
+        marks = ",".join("?" * len(hashes))
+        found = dict(store.conn.execute(
+            f"SELECT hash, min(text) FROM fragments WHERE hash IN ({marks}) GROUP BY hash", list(hashes)))
+    else:
+        wanted, found = set(hashes), {}
+        for h, text in store.conn.execute("SELECT hash, text FROM fragments"):
+            if h in wanted:
+                found.setdefault(h, text)
     return [found[h] for h in hashes]
 
 
