@@ -17,7 +17,6 @@ from ..representations import Projection
 from ..store import Store
 from ._base import texts_of
 from .cluster import latest_run, place, update_sizes
-from .embed import load_vectors
 
 
 @dataclass(frozen=True)
@@ -39,14 +38,10 @@ def assign(store: Store, *, threshold: float | None = None, run_id: int | None =
     run = store.query("SELECT embedder, config, space FROM runs WHERE id = ?", (run_id,))[0]
     if threshold is None:
         threshold = json.loads(run["config"]).get("assign_threshold")
-    known = {r[0] for r in store.conn.execute("SELECT hash FROM memberships WHERE run_id = ?", (run_id,))}
-    live = {r[0] for r in store.conn.execute("SELECT DISTINCT hash FROM fragments")}
-    hashes, vectors = load_vectors(store, run["embedder"])
-    new = [i for i, h in enumerate(hashes) if h not in known and h in live]
-    if not new:
+    new_hashes, vectors = _unplaced(store, run_id, run["embedder"])
+    if not new_hashes:
         return AssignReport(run_id, 0, 0)
     rows = store.query("SELECT id, space_centroid FROM scenarios WHERE run_id = ? ORDER BY id", (run_id,))
-    new_hashes = [hashes[i] for i in new]
     if not rows:
         records = [(run_id, h, None, None, 0.0, "none") for h in new_hashes]
     else:
@@ -54,8 +49,8 @@ def assign(store: Store, *, threshold: float | None = None, run_id: int | None =
         centres = np.stack([np.frombuffer(r["space_centroid"], dtype=np.float32) for r in rows])
         projection = Projection.from_bytes(run["space"])
         texts = texts_of(store, new_hashes) if projection.lexical else None
-        space = projection.transform(vectors[new], texts)
-        labels, scores = place(space @ centres.T, np.full(len(new), -1), threshold, keep_members=True)
+        space = projection.transform(vectors, texts)
+        labels, scores = place(space @ centres.T, np.full(len(new_hashes), -1), threshold, keep_members=True)
         records = [(run_id, h, ids[label] if label >= 0 else None, ids[label] if label >= 0 else None,
                     float(score), "new" if label >= 0 else "none")
                    for h, label, score in zip(new_hashes, labels, scores)]
@@ -65,3 +60,18 @@ def assign(store: Store, *, threshold: float | None = None, run_id: int | None =
         update_sizes(conn, run_id)
     assigned = sum(r[2] is not None for r in records)
     return AssignReport(run_id, assigned, len(records) - assigned)
+
+
+def _unplaced(store: Store, run_id: int, embedder_id: str) -> tuple[list[str], np.ndarray]:
+    """Hashes (in hash order) and vectors of live fragments the run has no membership for.
+
+    Only those vectors are read: a paste on the web page assigns a few fragments, and reading
+    every stored vector for it cost a full table's worth of I/O and memory per request.
+    """
+    rows = store.conn.execute(
+        """SELECT v.hash, v.vector FROM vectors v WHERE v.embedder = ?
+             AND EXISTS (SELECT 1 FROM fragments f WHERE f.hash = v.hash)
+             AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.run_id = ? AND m.hash = v.hash)
+           ORDER BY v.hash""", (embedder_id, run_id)).fetchall()
+    vectors = np.stack([np.frombuffer(r[1], dtype=np.float32) for r in rows]) if rows else np.zeros((0, 0))
+    return [r[0] for r in rows], vectors
