@@ -23,7 +23,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from functools import cache
-from itertools import combinations
+from itertools import combinations, permutations
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -60,11 +60,6 @@ _SENTENCE_BREAK = re.compile(r"[.!?…]+[\"'»”)]*\s+(?=\S)")
 # -- mining ---------------------------------------------------------------------------------------
 
 
-def term_key(token: Token) -> str:
-    """The lemma a token contributes to terms: negation fused as `не_перезвонить`."""
-    return f"не_{token.lemma}" if token.negated else token.lemma
-
-
 def clauses(tokens: Sequence[Token], skip: Collection[int] = ()) -> Iterator[list[int]]:
     """Indices of content tokens, in runs that n-grams may span.
 
@@ -95,10 +90,13 @@ def clauses(tokens: Sequence[Token], skip: Collection[int] = ()) -> Iterator[lis
 
 def ngrams(tokens: Sequence[Token], ngram_range: tuple[int, int] = (1, 3),
            skip: Collection[int] = ()) -> Iterator[tuple[Term, int, int]]:
-    """Every run of n content lemmas in a clause, with the indices of its first and last token."""
+    """Every run of n content lemmas in a clause, with the indices of its first and last token.
+
+    A negated word's lemma is fused with its negation: `не_перезвонить`.
+    """
     low, high = ngram_range
     for run in clauses(tokens, skip):
-        keys = [term_key(tokens[i]) for i in run]
+        keys = [f"не_{tokens[i].lemma}" if tokens[i].negated else tokens[i].lemma for i in run]
         for n in range(low, high + 1):
             for j in range(len(run) - n + 1):
                 yield tuple(keys[j:j + n]), run[j], run[j + n - 1]
@@ -143,9 +141,6 @@ def top_terms(
         total.update(counter)
     total.update(_story_counts(background, ngram_range, orders))
     mean_words = sum(sum(c.values()) for c in counts.values()) / max(len(counts), 1)
-    spelled: dict[Term, str] = {}
-    for gram, _ in sorted(orders.items(), key=lambda x: (-x[1], x[0])):
-        spelled.setdefault(_key(gram), " ".join(gram))
     result = {}
     for name, counter in counts.items():
         stories = len({m.story_id for m in groups[name]}) or 1
@@ -154,12 +149,22 @@ def top_terms(
             for term, n in counter.items()
             if n >= min(min_stories, stories) and not any(refuse(w) for w in term)
         }
-        result[name] = [(spelled[t], round(scores[t], 6)) for t in _select(scores, top, prefer_longer)]
+        result[name] = [(_spelled(t, orders), round(scores[t], 6)) for t in _select(scores, top, prefer_longer)]
     return result
 
 
-def _key(gram: Sequence[str]) -> Term:
-    """A term regardless of word order."""
+def _spelled(term: Term, orders: Counter[Term]) -> str:
+    """A term in the word order clients used most (ties: alphabetically first)."""
+    said = [gram for gram in set(permutations(term)) if orders[gram]]
+    return " ".join(min(said or [term], key=lambda gram: (-orders[gram], gram)))
+
+
+def _key(gram: Term) -> Term:
+    """A term regardless of word order (one- and two-word terms without a sort: most of them)."""
+    if len(gram) == 1:
+        return gram
+    if len(gram) == 2:
+        return gram if gram[0] <= gram[1] else (gram[1], gram[0])
     return tuple(sorted(gram))
 
 
@@ -167,9 +172,11 @@ def _story_counts(members: Sequence[Member], ngram_range: tuple[int, int], order
     """How many distinct stories use each term; `orders` counts each word order seen."""
     seen: dict[Term, set[str]] = defaultdict(set)
     for member in members:
-        for gram, _, _ in ngrams(member.tokens, ngram_range, masked_tokens(member)):
-            seen[_key(gram)].add(member.story_id)
-            orders[gram] += 1
+        grams = [gram for gram, _, _ in ngrams(member.tokens, ngram_range, masked_tokens(member))]
+        orders.update(grams)
+        story = member.story_id
+        for term in set(map(_key, grams)):
+            seen[term].add(story)
     return Counter({term: len(stories) for term, stories in seen.items()})
 
 
@@ -220,7 +227,7 @@ def render_terms(terms: Sequence[str], members: Sequence[Member],
                  casing: Mapping[str, str] | None = None) -> dict[str, str]:
     """:func:`render_term` of several terms in one pass over the members."""
     casing = _name_forms(members) if casing is None else casing
-    wanted = {_key(t.split()): t for t in terms}
+    wanted = {_key(tuple(t.split())): t for t in terms}
     lengths = sorted({len(k) for k in wanted})
     forms: dict[str, Counter[str]] = {t: Counter() for t in terms}
     for member in members:
@@ -355,6 +362,7 @@ def excluded_lemmas(finder: CompanyFinder | None) -> Callable[[str], bool]:
     """
     generic = finder.domain.label_stop_words if finder is not None else frozenset()
 
+    @cache  # asked for every word of every candidate term of every scenario
     def refuse(lemma: str) -> bool:
         word = lemma[3:] if lemma.startswith("не_") else lemma
         if fold(word) in NOT_IN_LABELS or fold(word) in generic:

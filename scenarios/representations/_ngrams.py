@@ -75,7 +75,9 @@ class Projection:
 
     def _lexical(self, texts: Sequence[str]) -> np.ndarray:
         assert self.vocabulary is not None and self.idf is not None and self.axes is not None
-        counts = _counter(vocabulary=list(self.vocabulary)).transform(texts)
+        from ._chargrams import transform_counts
+
+        counts = transform_counts(texts, list(self.vocabulary), NGRAMS)
         return (_tfidf(counts, self.idf) @ self.axes).astype(np.float32)
 
     def to_bytes(self) -> bytes:
@@ -85,7 +87,9 @@ class Projection:
             value = getattr(self, name)
             if value is not None:
                 arrays[name] = value
-        np.savez_compressed(buffer, **arrays)  # type: ignore[arg-type]  # the stub reads **arrays as allow_pickle
+        # Uncompressed: zlib took 0.6 s of a 10k-fragment cluster run to save 14 % (14.3 against
+        # 16.6 MB); `from_bytes` reads runs stored either way.
+        np.savez(buffer, **arrays)  # type: ignore[arg-type]  # the stub reads **arrays as allow_pickle
         return buffer.getvalue()
 
     @classmethod
@@ -111,7 +115,7 @@ class Representation:
 
     `lexical_weight=0` clusters on the embedder alone; `pca_dims` reduces the semantic half.
     `lexical_features` caps the n-gram vocabulary (and so the projection stored with each run:
-    200 x 20,000 floats).
+    200 x 20,000 floats). `lexical_passes` is the randomized SVD's power iterations.
     """
 
     center: bool = True
@@ -119,10 +123,11 @@ class Representation:
     lexical_weight: float = 1.5
     lexical_dims: int = 200
     lexical_features: int = 20_000
+    lexical_passes: int = 4
 
     def __post_init__(self) -> None:
-        if self.lexical_weight < 0 or min(self.lexical_dims, self.lexical_features) < 1:
-            raise ValueError("lexical_weight must be >= 0; lexical_dims and lexical_features >= 1")
+        if self.lexical_weight < 0 or min(self.lexical_dims, self.lexical_features) < 1 or self.lexical_passes < 0:
+            raise ValueError("lexical_weight and lexical_passes must be >= 0; lexical_dims and lexical_features >= 1")
 
     @property
     def config(self) -> dict[str, Any]:
@@ -186,9 +191,10 @@ class Representation:
         """
         from sklearn.decomposition import TruncatedSVD
 
-        counter = _counter(min_df=2, max_features=self.lexical_features)
+        from ._chargrams import fit_counts
+
         try:
-            counts = counter.fit_transform(texts)
+            counts, vocabulary = fit_counts(texts, NGRAMS, min_df=2, max_features=self.lexical_features)
         except ValueError:  # no n-gram occurs twice
             return None
         dims = min(self.lexical_dims, counts.shape[1] - 1, counts.shape[0] - 1)
@@ -197,17 +203,10 @@ class Representation:
         df = np.bincount(counts.indices, minlength=counts.shape[1])
         idf = np.log((1 + counts.shape[0]) / (1 + df)) + 1.0
         weighted = _tfidf(counts, idf)
-        svd = TruncatedSVD(dims, algorithm="randomized", n_iter=7, random_state=0)
+        svd = TruncatedSVD(dims, algorithm="randomized", n_iter=self.lexical_passes, random_state=0)
         svd.fit(weighted)
-        vocabulary = np.array(sorted(counter.vocabulary_, key=counter.vocabulary_.__getitem__))
         axes = svd.components_.T.astype(np.float32)
         return vocabulary, idf, axes, (weighted @ axes).astype(np.float32)
-
-
-def _counter(**params: Any) -> Any:
-    from sklearn.feature_extraction.text import CountVectorizer
-
-    return CountVectorizer(analyzer="char_wb", ngram_range=NGRAMS, lowercase=True, dtype=np.float32, **params)
 
 
 def _tfidf(counts: Any, idf: np.ndarray) -> Any:
