@@ -155,8 +155,9 @@ def top_terms(
 
 def _spelled(term: Term, orders: Counter[Term]) -> str:
     """A term in the word order clients used most (ties: alphabetically first)."""
-    said = [gram for gram in set(permutations(term)) if orders[gram]]
-    return " ".join(min(said or [term], key=lambda gram: (-orders[gram], gram)))
+    said: list[Term] = [gram for gram in set(permutations(term)) if orders[gram]] or [term]
+    best = min(said, key=lambda gram: (-orders[gram], gram))
+    return " ".join(best)
 
 
 def _key(gram: Term) -> Term:
