@@ -19,6 +19,7 @@ from scenarios.curate import curation, hide, merge, pin_quote, rename
 from scenarios.embedders import create_embedder
 from scenarios.errors import NotFound, ScenariosError
 from scenarios.lemmatisers import lemmatisers
+from scenarios.memo import Latest
 from scenarios.sources import find_files
 from scenarios.stages.assign import assign
 from scenarios.stages.cluster import ClusterOptions, canonical_labels, cluster
@@ -106,7 +107,7 @@ def test_run_records_scenarios_sizes_and_chatter(store: Store) -> None:
 
 def test_same_fragments_in_any_order_give_identical_scenarios(embedded_db: Path, tmp_path: Path,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("scenarios.stages.cluster._LAST_FIT", {})  # fit afresh on the shuffled store
+    monkeypatch.setattr("scenarios.stages.cluster._FITS", Latest())  # fit afresh on the shuffled store
     files = find_files([CORPUS / "stories"])
     random.Random(7).shuffle(files)
     with Store(embedded_db) as original:
@@ -116,7 +117,7 @@ def test_same_fragments_in_any_order_give_identical_scenarios(embedded_db: Path,
         original.conn.execute("DELETE FROM scenarios WHERE run_id = ?", (first.run_id,))
         original.conn.execute("DELETE FROM runs WHERE id = ?", (first.run_id,))
         original.conn.execute("DELETE FROM meta WHERE key = 'scenario_seq'")
-    monkeypatch.setattr("scenarios.stages.cluster._LAST_FIT", {})
+    monkeypatch.setattr("scenarios.stages.cluster._FITS", Latest())
     with prepared(tmp_path / "shuffled.db", files) as shuffled:
         second = cluster(shuffled, clusterers.create("hdbscan"))
         assert memberships(shuffled, second.run_id) == expected
@@ -235,7 +236,7 @@ def test_reclustering_the_same_fragments_reuses_the_fitted_representation(
         store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     from scenarios.representations import Representation
 
-    monkeypatch.setattr("scenarios.stages.cluster._LAST_FIT", {})
+    monkeypatch.setattr("scenarios.stages.cluster._FITS", Latest())
     fits: list[int] = []
     real = Representation.fit_rows
     monkeypatch.setattr(Representation, "fit_rows", lambda self, *a: fits.append(1) or real(self, *a))
@@ -243,8 +244,29 @@ def test_reclustering_the_same_fragments_reuses_the_fitted_representation(
     warm = cluster(store, clusterers.create("leiden"))
     assert len(fits) == 1, "another clusterer on the same fragments refits nothing"
     expected = memberships(store, warm.run_id)
-    monkeypatch.setattr("scenarios.stages.cluster._LAST_FIT", {})
+    monkeypatch.setattr("scenarios.stages.cluster._FITS", Latest())
     cold = cluster(store, clusterers.create("leiden"), force=True)
     assert len(fits) == 2 and memberships(store, cold.run_id) == expected
     cluster(store, clusterers.create("leiden"), options=ClusterOptions(representation=Representation(lexical_dims=50)))
     assert len(fits) == 3, "new representation parameters fit again"
+
+
+def test_leiden_reuses_the_graph_and_leaves_the_global_random_state(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another resolution on the same rows builds no second k-NN graph; the fit is seeded privately."""
+    from scenarios.clusterers import _leiden
+
+    monkeypatch.setattr(_leiden, "_GRAPHS", Latest())
+    graphs: list[int] = []
+    real = _leiden.knn_edges
+    monkeypatch.setattr(_leiden, "knn_edges", lambda x, k: graphs.append(1) or real(x, k))
+    rows = np.random.default_rng(3).standard_normal((300, 16)).astype(np.float32)
+    random.seed(11)
+    expected_draw = random.random()
+    random.seed(11)
+    first = clusterers.create("leiden", resolution=2.0).fit(rows)
+    assert random.random() == expected_draw, "Leiden must not consume Python's global random numbers"
+    again = clusterers.create("leiden", resolution=2.0).fit(rows)
+    finer = clusterers.create("leiden", resolution=4.0).fit(rows)
+    assert len(graphs) == 1
+    assert np.array_equal(first, again)
+    assert len(set(finer)) >= len(set(first))

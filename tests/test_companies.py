@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -9,6 +11,7 @@ from scenarios.describers import companies
 from scenarios.describers._base import Member
 from scenarios.describers.companies import CompanyCount, CompanyFinder, word_forms
 from scenarios.lemmatisers import lemmatisers
+from scenarios.memo import Bounded
 
 OWN = "Банк Ладья"
 
@@ -234,13 +237,44 @@ def test_ner_noise_is_not_a_company(ner_finder: CompanyFinder, text: str) -> Non
 def test_ner_runs_once_per_text(ner_finder: CompanyFinder, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
     real = companies._run_ner
-    monkeypatch.setattr(companies, "_ORGANISATIONS", {})
+    monkeypatch.setattr(companies, "_ORGANISATIONS", Bounded(1000))
     monkeypatch.setattr(companies, "_run_ner", lambda texts, size: calls.extend(texts) or real(texts, size))
     text = "Страховку оформила в Ингосстрахе."
-    first, again = CompanyFinder(own=OWN).find([text, text])
+    plain = "страховку оформила в ингосстрахе, все без проблем"
+    first, again, _ = CompanyFinder(own=OWN).find([text, text, plain])
     # a second finder (describe again in the same process) reads the cache too
     assert first == again == CompanyFinder(own=OWN).find([text])[0] and calls == [text]
     assert [m.name for m in first] == ["Ингосстрах"]
+
+
+@pytest.mark.parametrize(("text", "may"), [
+    ("Перешла в Тинькофф, там кэшбэк больше.", True),       # a capital inside a sentence
+    ("Тинькофф перезвонил через час.", True),              # a sentence-initial word pymorphy3 does not know
+    ("Оформила карту в Альфе.", True),
+    ("Перевела деньги через SberPay за минуту.", True),     # a Latin word
+    ("Оператор перезвонил через час. Всё решили.", False),  # only ordinary sentence-initial words
+    ("спасибо большое, все быстро сделали", False),
+])
+def test_only_texts_that_can_name_a_company_go_to_ner(text: str, may: bool) -> None:
+    assert companies.may_name_company(text) is may
+
+
+@pytest.mark.slow
+def test_the_ner_filter_loses_no_company_on_real_reviews(shared_data: Path) -> None:
+    """Every organisation NER finds and the finder keeps is in a text the filter lets through."""
+    import csv
+
+    from razdel import sentenize
+
+    with open(shared_data / "banki_reviews_themes.csv", encoding="utf-8") as f:
+        reviews = [row["text"] for row, _ in zip(csv.DictReader(f), range(150))]
+    sentences = list(dict.fromkeys(s.text for review in reviews for s in sentenize(review)))
+    found = companies._run_ner(sentences)
+    kept = [(text, normal) for text, spans in zip(sentences, found) for _, _, normal in spans
+            if companies.looks_like_name(normal)]
+    assert len(kept) >= 20
+    assert [pair for pair in kept if not companies.may_name_company(pair[0])] == []
+    assert sum(map(companies.may_name_company, sentences)) < 0.6 * len(sentences)
 
 
 def test_ner_names_are_canonical(ner_finder: CompanyFinder) -> None:

@@ -26,6 +26,7 @@ index, and Leiden's seed is fixed, so the same fragments give the same scenarios
 
 from __future__ import annotations
 
+import hashlib
 import math
 import random
 from collections.abc import Iterator
@@ -35,6 +36,7 @@ from typing import Any
 import numpy as np
 
 from ..embedders import normalise_rows as _unit
+from ..memo import Latest
 from ._base import Clusterer
 
 
@@ -80,7 +82,8 @@ class LeidenClusterer(Clusterer):
         if n < 3:
             return np.zeros(n, dtype=int)
         k = min(self.neighbors, n - 1)
-        edges, weights = knn_edges(x, k)
+        key = (hashlib.blake2b(x.tobytes(), digest_size=16).digest(), x.shape, k)
+        edges, weights = _GRAPHS.get(key, lambda: knn_edges(x, k))
         graph = igraph.Graph(n=n, edges=edges, directed=False)
         graph.es["weight"] = weights
         with _seeded(igraph, self.seed):
@@ -89,6 +92,11 @@ class LeidenClusterer(Clusterer):
         labels = np.asarray(partition.membership, dtype=int)
         labels = dissolve_small(x, labels, self.min_cluster_size or auto_min_size(n))
         return merge_agreeing(x, labels, self.merge, self.merge_max_share) if self.merge else labels
+
+
+# The graph depends on the rows alone: another resolution or seed on the same fragments (a
+# researcher tuning, the web page's re-cluster) reuses it; exact k-NN is most of a refit's time.
+_GRAPHS: Latest[tuple[bytes, tuple[int, ...], int], tuple[list[tuple[int, int]], list[float]]] = Latest()
 
 
 @contextmanager

@@ -37,6 +37,7 @@ from ..lang.ru.companies import (
     NOT_COMPANIES,
 )
 from ..lang.ru.spelling import fold
+from ..memo import Bounded
 from ..threads import single_blas_thread
 from ._base import Member
 
@@ -209,7 +210,7 @@ class CompanyFinder:
             candidates.sort(key=lambda a: (-len(a.words), not a.own))  # longest first; own wins ties
         self._own_names = set(owned)
         self._own_folded = {fold(a) for names in owned.values() for a in names}
-        self._alias_cache: dict[str, list[Mention]] = {}
+        self._alias_cache: Bounded[str, list[Mention]] = Bounded(100_000)
 
     @property
     def config(self) -> dict[str, Any]:
@@ -242,9 +243,7 @@ class CompanyFinder:
         for text in texts:
             found = self._alias_cache.get(text)
             if found is None:
-                if len(self._alias_cache) > 100_000:
-                    self._alias_cache.clear()
-                found = self._alias_cache[text] = self._match_aliases(text)
+                found = self._alias_cache.remember(text, self._match_aliases(text))
             out.append(list(found))
         return out
 
@@ -450,18 +449,19 @@ def organisations(texts: Sequence[str], batch_size: int = 32) -> list[list[tuple
     """
     todo = [t for t in dict.fromkeys(texts) if t not in _ORGANISATIONS]
     if todo:
-        if len(_ORGANISATIONS) > 200_000:
-            _ORGANISATIONS.clear()
         named = [t for t in todo if may_name_company(t)]
-        _ORGANISATIONS.update({t: [] for t in todo})
+        found: dict[str, list[tuple[int, int, str]]] = {t: [] for t in todo}
         if named:
-            _ORGANISATIONS.update(zip(named, _run_ner(named, batch_size), strict=True))
+            found.update(zip(named, _run_ner(named, batch_size), strict=True))
+        out = [found[t] if t in found else _ORGANISATIONS[t] for t in texts]
+        _ORGANISATIONS.remember_all(found)
+        return out
     return [_ORGANISATIONS[t] for t in texts]
 
 
 # NER output depends on the text alone: kept per process, so describing again after a re-cluster
 # (the same fragments in new groups) or a second store with shared fragments reads no text twice.
-_ORGANISATIONS: dict[str, list[tuple[int, int, str]]] = {}
+_ORGANISATIONS: Bounded[str, list[tuple[int, int, str]]] = Bounded(200_000)
 
 
 def _run_ner(texts: Sequence[str], batch_size: int = 32) -> list[list[tuple[int, int, str]]]:

@@ -32,6 +32,7 @@ from ..lang.ru.labels import GREETINGS, NOT_IN_LABELS
 from ..lang.ru.spelling import fold
 from ..lang.ru.stop_words import NEGATIONS
 from ..lemmatisers import Token
+from ..memo import Bounded
 from ._base import Member
 from .quotes import DECIMALS, is_complete, length_penalty, relevance, spread
 
@@ -320,15 +321,10 @@ def masked_tokens(member: Member) -> frozenset[int]:
     """
     key = (member.fragment_id, member.text)
     found = _MASKED.get(key)
-    if found is None:
-        found = _masked(member)
-        if len(_MASKED) > 200_000:
-            _MASKED.clear()
-        _MASKED[key] = found
-    return found
+    return _MASKED.remember(key, _masked(member)) if found is None else found
 
 
-_MASKED: dict[tuple[str, str], frozenset[int]] = {}
+_MASKED: Bounded[tuple[str, str], frozenset[int]] = Bounded(200_000)
 _MAYBE_PATTERN = re.compile(r"[@\d]")
 
 

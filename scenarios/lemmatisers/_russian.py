@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import MissingDependency
 from ..lang.ru.spelling import fold
 from ..lang.ru.stop_words import DEFAULT_STOP_WORDS, DOMAIN_STOP_PHRASES, MEANINGFUL, NEGATIONS
+from ..memo import Bounded
 from ._base import Token
 
 if TYPE_CHECKING:
@@ -214,7 +215,7 @@ class RussianLemmatizer:
         self.negations = frozenset(negations)
         self.cache_size = cache_size
         self.morph = morph_analyzer()
-        self._entries: dict[str, Entry] = {}
+        self._entries: Bounded[str, Entry] = Bounded(cache_size)
 
     def __call__(self, text: str) -> list[Token]:
         """Tokens of `text` in order; `text[t.start:t.end]` is each token's text."""
@@ -238,11 +239,7 @@ class RussianLemmatizer:
     def entry(self, form: str) -> Entry:
         """The cached analysis of one token's text."""
         entry = self._entries.get(form)
-        if entry is None:
-            if len(self._entries) >= self.cache_size:
-                self._entries.clear()
-            entry = self._entries[form] = self._analyse(form)
-        return entry
+        return self._entries.remember(form, self._analyse(form)) if entry is None else entry
 
     def _analyse(self, form: str) -> Entry:
         lower = form.lower()

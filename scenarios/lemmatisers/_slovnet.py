@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import MissingDependency
+from ..memo import Bounded
 from ._base import Lemmatiser, Token
 from ._pymorphy import RULES_VERSION, core_options, stop_words_config, stop_words_tag
 
@@ -80,7 +81,8 @@ class SlovnetLemmatiser(Lemmatiser):
         self.id = f"slovnet:news1+ctx{RULES_VERSION}" + stop_words_tag(domain_stop_words, extra_stop_words, keep_words)
         self.config = {"batch_size": batch_size,
                        **stop_words_config(domain_stop_words, extra_stop_words, keep_words)}
-        self._parses: dict[str, list[tuple[str, str, frozenset[tuple[str, str]]]]] = {}
+        self._parses: Bounded[str, list[tuple[str, str, frozenset[tuple[str, str]]]]] = Bounded(
+            self.core.cache_size)
 
     def lemmatise(self, texts: Sequence[str]) -> list[list[Token]]:
         """Return the tokens of each text, in order, with offsets into that text."""
@@ -115,13 +117,11 @@ class SlovnetLemmatiser(Lemmatiser):
         lower = form.lower()
         parses = self._parses.get(lower)
         if parses is None:
-            if len(self._parses) >= self.core.cache_size:
-                self._parses.clear()
             core = self.core
-            parses = self._parses[lower] = [
+            parses = self._parses.remember(lower, [
                 (core.lemma_of(p, lower), _ud_pos(p.tag), frozenset(_FEATS[g] for g in p.tag.grammemes if g in _FEATS))
                 for p in core.morph.parse(lower)
-            ]
+            ])
         return parses
 
 

@@ -25,6 +25,7 @@ from ..clusterers import Clusterer
 from ..embedders import normalise_rows
 from ..errors import ScenariosError
 from ..lang.ru.chatter import content_words, is_chatter
+from ..memo import Latest
 from ..representations import Projection, Representation
 from ..scenario_ids import apply_merges, match_ids, previous_clusters
 from ..store import Store, now
@@ -145,15 +146,14 @@ def _fit_representation(store: Store, representation: Representation, embedder_i
     order (`rows` maps each to its index).
     """
     key = hashlib.sha256(json.dumps([embedder_id, representation.config, hashes]).encode()).hexdigest()
-    if key not in _LAST_FIT:
+
+    def fit() -> tuple[Projection, np.ndarray | None]:
         texts = texts_of(store, hashes) if representation.lexical else None
-        fitted = representation.fit_rows((chunk for _, chunk in _chunks(store, embedder_id, rows)), texts)
-        _LAST_FIT.clear()
-        _LAST_FIT[key] = fitted
-    return _LAST_FIT[key]
+        return representation.fit_rows((chunk for _, chunk in _chunks(store, embedder_id, rows)), texts)
+    return _FITS.get(key, fit)
 
 
-_LAST_FIT: dict[str, tuple[Projection, np.ndarray | None]] = {}
+_FITS: Latest[str, tuple[Projection, np.ndarray | None]] = Latest()
 
 
 def run_config(clusterer: Clusterer, options: ClusterOptions) -> str:
@@ -259,10 +259,19 @@ def canonical_labels(labels: np.ndarray, hashes: Sequence[str]) -> np.ndarray:
 
 def centroids(space: np.ndarray, labels: np.ndarray) -> np.ndarray:
     """Unit-length mean of each cluster's rows, in label order."""
-    k = int(labels.max()) + 1
-    sums = np.zeros((k, space.shape[1]))
-    np.add.at(sums, labels[labels >= 0], space[labels >= 0])
-    return normalise_rows(sums, np.float64)
+    return normalise_rows(label_sums(space, labels, int(labels.max()) + 1), np.float64)
+
+
+def label_sums(rows: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
+    """Float64 sums of `rows` by label (0..k-1; negative labels skipped).
+
+    `np.bincount` per column adds in row order as `np.add.at` does, so the sums are the same to
+    the bit; `np.add.at` took 1.1 of the cluster stage's 11 s at 10.5k fragments.
+    """
+    keep = labels >= 0
+    columns = np.ascontiguousarray(rows[keep].T)
+    return np.stack([np.bincount(labels[keep], weights=column, minlength=k) for column in columns], axis=1) \
+        if len(columns) else np.zeros((k, 0))
 
 
 def _second_pass(space: np.ndarray, labels: np.ndarray, threshold: float | None, *,
@@ -320,8 +329,8 @@ def _original_centroids(
     for hashes, matrix in iter_vectors(store, embedder_id):
         new_label = np.array([core[rows[h]] if h in rows else -1 for h in hashes])
         old_label = np.array([old_index[origin_of[h]] if h in origin_of else -1 for h in hashes])
-        np.add.at(new_sums, new_label[new_label >= 0], matrix[new_label >= 0])
-        np.add.at(old_sums, old_label[old_label >= 0], matrix[old_label >= 0])
+        new_sums += label_sums(matrix, new_label, len(new_sums))
+        old_sums += label_sums(matrix, old_label, len(old_sums))
     unit = normalise_rows(new_sums, np.float64)
     old_unit = normalise_rows(old_sums, np.float64)
     return unit, old_members, {o: old_unit[old_index[o]] for o in old_ids if old_sums[old_index[o]].any()}

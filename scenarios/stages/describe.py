@@ -23,6 +23,7 @@ from ..describers._base import Member
 from ..domains import DEFAULT_DOMAIN
 from ..embedders import Embedder
 from ..errors import ConfigError, ScenariosError
+from ..memo import Latest
 from ..store import Store, now
 from ._base import active, record_description
 from .cluster import latest_run
@@ -184,10 +185,7 @@ class _Parts:
         each fragment's companies once. One set is kept: other options build anew.
         """
         key = f"{embedder.id}|{options!r}"  # every option, the alias lists and kind seeds included
-        if key not in _PARTS:
-            _PARTS.clear()
-            _PARTS[key] = cls.build(embedder, options)
-        return _PARTS[key]
+        return _PARTS.get(key, lambda: cls.build(embedder, options))
 
     @classmethod
     def build(cls, embedder: Embedder, options: DescribeOptions) -> _Parts:
@@ -207,7 +205,7 @@ class _Parts:
         return cls(classifier, finder, excluded_lemmas(finder))
 
 
-_PARTS: dict[str, _Parts] = {}
+_PARTS: Latest[str, _Parts] = Latest()
 
 
 def _describe_one(scenario: _Scenario, terms: list[tuple[str, float]], parts: _Parts, options: DescribeOptions,
