@@ -100,7 +100,14 @@ _V4 = [
     "ALTER TABLE scenarios ADD COLUMN complaint REAL",
 ]
 
-MIGRATIONS: dict[int, Sequence[str]] = {1: _V1, 2: _V2, 3: _V3, 4: _V4}
+# Person names NER found in a text (the stories a digest quotes), by text hash and tagger: a
+# digest of an unchanged store masks names without running NER again.
+_V5 = [
+    """CREATE TABLE names (
+        hash TEXT NOT NULL, tagger TEXT NOT NULL, spans TEXT NOT NULL, PRIMARY KEY (hash, tagger))""",
+]
+
+MIGRATIONS: dict[int, Sequence[str]] = {1: _V1, 2: _V2, 3: _V3, 4: _V4, 5: _V5}
 
 
 def migrate(conn: sqlite3.Connection, from_version: int) -> None:

@@ -20,7 +20,7 @@ import sqlite_utils
 
 from .errors import NotFound, StoreError
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 DEFAULT_PATH = "scenarios.db"
 BUSY_TIMEOUT_S = 60.0
 

@@ -494,3 +494,19 @@ def test_e5_demo_finds_the_growing_app_crashes(tmp_path_factory: pytest.TempPath
     assert digest.growing, "the demo corpus grows app crashes in Sep-Nov 2026"
     grower = digest.scenario(digest.growing[0])
     assert "приложени" in grower.name.lower() and grower.current_share > 2 * grower.previous_share
+
+
+def test_a_second_digest_masks_names_without_ner(demo, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Names NER found are kept in the store by exact text: an unchanged store needs no NER again."""
+    import importlib
+
+    redact = importlib.import_module("scenarios.digest.redact")  # the package exports a function of that name
+    calls: list[str] = []
+    real = redact.persons_of
+    monkeypatch.setattr(redact, "persons_of", lambda texts, *a: calls.extend(texts) or real(texts, *a))
+    with Store(demo["path"]) as store:
+        assert store.count("names") > 0, "the first digest kept what NER found"
+        again = build_digest(store, DigestOptions())
+    assert calls == []
+    assert [s.text for s in again.appendix] == [s.text for s in demo["redacted"].appendix]
+    assert any(NAME in s.text for s in again.appendix), "the hostile chat names a person"

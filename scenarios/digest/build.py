@@ -11,14 +11,16 @@ director cannot read, so sizes, trends and segments carry the numbers instead.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+import sqlite3
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ..dates import stored_date
-from ..errors import NotFound
+from ..errors import NotFound, StoreError
 from ..overview import KIND_ORDER, ScenarioView, kind_rank, kind_title, scenarios_of, story_members
 from ..store import Store
 from .model import (
@@ -33,7 +35,7 @@ from .model import (
     ScenarioDigest,
     Segments,
 )
-from .redact import Redactor, Span, apply, map_span
+from .redact import Redactor, Span, apply, map_span, names_tagger
 from .segments import segment_table
 
 NO_RUN = "Сценариев ещё нет: выполните scenarios run (загрузка, эмбеддинги, кластеризация, описание)."
@@ -292,7 +294,12 @@ def _redact(store: Store, run_id: int, scenarios: list[ScenarioDigest], quoted: 
         companies = [r[0] for r in store.conn.execute("SELECT DISTINCT company FROM mentions WHERE run_id = ?",
                                                       (run_id,))]
         redactor = Redactor(companies)
-        redactor.prefetch(texts[i] for i in ids)
+        # Stories, their titles and generated names in one batched NER pass; what NER found in
+        # them before is read back from the store, and what it finds now is kept there.
+        titles = [t for t in (_title(stories[i], None) for i in ids) if t]
+        names = [s.name for s in scenarios if s.id in generated and s.name]
+        asked = [*(texts[i] for i in ids), *titles, *names]
+        _keep_names(store, redactor.prefetch(asked, known=_kept_names(store, asked)))
     spans: dict[str, list[Span]] = {i: redactor.spans(texts[i]) if redactor else [] for i in ids}
     appendix = {i: AppendixStory(i, f"story-{i}", _title(stories[i], redactor), _iso(stories[i].date),
                                  stories[i].channel, apply(texts[i], spans[i])) for i in ids}
@@ -332,3 +339,36 @@ def _title(story: StoryRow, redactor: Redactor | None) -> str | None:
 
 def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
+
+
+def _kept_names(store: Store, texts: Sequence[str]) -> dict[str, list[tuple[int, int]]]:
+    """Person-name spans NER found in these texts before (the `names` table), by text."""
+    by_hash = {_text_key(t): t for t in texts}
+    tagger = names_tagger()
+    found: dict[str, list[tuple[int, int]]] = {}
+    hashes = list(by_hash)
+    for start in range(0, len(hashes), 500):
+        chunk = hashes[start:start + 500]
+        rows = store.conn.execute(
+            f"SELECT hash, spans FROM names WHERE tagger = ? AND hash IN ({','.join('?' * len(chunk))})",
+            (tagger, *chunk))
+        found.update({by_hash[h]: [(a, b) for a, b in json.loads(spans)] for h, spans in rows})
+    return found
+
+
+def _keep_names(store: Store, found: dict[str, list[tuple[int, int]]]) -> None:
+    """Keep what NER found for the next digest; a store opened read-only simply does not keep it."""
+    if not found:
+        return
+    tagger = names_tagger()
+    rows = [(_text_key(t), tagger, json.dumps(spans)) for t, spans in found.items()]
+    try:
+        with store.transaction() as conn:
+            conn.executemany("INSERT OR REPLACE INTO names (hash, tagger, spans) VALUES (?,?,?)", rows)
+    except (StoreError, sqlite3.OperationalError):
+        pass
+
+
+def _text_key(text: str) -> str:
+    """The exact text's hash: spans are offsets, so texts differing in a space are two texts."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

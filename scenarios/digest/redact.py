@@ -23,7 +23,7 @@ Examples:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..describers.companies import word_forms
@@ -85,11 +85,20 @@ class Redactor:
         self._cache: dict[str, list[Span]] = {}
         self._persons: dict[str, list[tuple[int, int]]] = {}
 
-    def prefetch(self, texts: Iterable[str]) -> None:
-        """Find the person names of many texts in one batched NER pass, before `spans` asks."""
-        todo = [t for t in dict.fromkeys(texts) if t not in self._cache and self._may_name(t)]
-        if todo:
-            self._persons.update(zip(todo, persons_of(todo), strict=True))
+    def prefetch(self, texts: Iterable[str], known: Mapping[str, list[tuple[int, int]]] | None = None
+                 ) -> dict[str, list[tuple[int, int]]]:
+        """Find the person names of many texts in one batched NER pass, before `spans` asks.
+
+        `known` are NER results kept from before (the store's `names`); what NER found now is
+        returned, for keeping.
+        """
+        known = known or {}
+        self._persons.update({t: list(found) for t, found in known.items() if t not in self._cache})
+        todo = [t for t in dict.fromkeys(texts)
+                if t not in self._cache and t not in self._persons and self._may_name(t)]
+        found = dict(zip(todo, persons_of(todo), strict=True)) if todo else {}
+        self._persons.update(found)
+        return found
 
     def spans(self, text: str) -> list[Span]:
         """What to mask in `text`, in order of position, never overlapping."""
@@ -215,6 +224,13 @@ def _shift(spans: list[Span], offset: int, *, at_end: bool) -> int:
         else:
             break
     return offset + shift
+
+
+def names_tagger() -> str:
+    """What person-name spans kept in the store came from: NER results change with its version."""
+    from importlib.metadata import version
+
+    return f"natasha-{version('natasha')}+slovnet-{version('slovnet')}:PER"
 
 
 def persons(text: str) -> list[tuple[int, int]]:
