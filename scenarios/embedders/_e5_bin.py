@@ -179,7 +179,9 @@ class Tokenizer:
                 continue
             for e in range(i + 1, min(n, i + self._longest.get(s[i:i + 2], 1)) + 1):
                 idx = ids.get(s[i:e])
-                if idx is not None and idx != unk:
+                # The float64 sum of two float32 scores is exact, and rounding is monotonic, so only
+                # a sum above best[e] can stay above it once rounded to float32 as the engine does.
+                if idx is not None and idx != unk and here + scores[idx] > best[e]:
                     rounded[0] = here + scores[idx]
                     if rounded[0] > best[e]:
                         best[e], piece_at[e], start_at[e] = rounded[0], idx, i
