@@ -1,4 +1,4 @@
-"""Embedders: swappable, chosen by name (`e5`, `navec`, `st:<name-or-path>`, `hashing`).
+"""Embedders: swappable, chosen by name (`e5`, `e5-onnx[:q4|fp32|int8]`, `navec`, `st:<name-or-path>`, `hashing`).
 
 A user's own embedder registers under the entry-point group `scenarios.embedders`, or in code:
 
@@ -21,6 +21,7 @@ embedders.register_lazy("e5", "scenarios.embedders._e5:E5Embedder")
 embedders.register_lazy("st", "scenarios.embedders._st:SentenceTransformerEmbedder", argument="model")
 embedders.register_lazy("hashing", "scenarios.embedders._fake:HashingEmbedder")
 embedders.register_lazy("navec", "scenarios.embedders._navec:NavecEmbedder")
+embedders.register_lazy("e5-onnx", "scenarios.embedders._e5_onnx:E5OnnxEmbedder", argument="precision")
 
 
 def create_embedder(spec: str = DEFAULT_EMBEDDER, **params: Any) -> Embedder:
