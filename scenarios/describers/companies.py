@@ -237,6 +237,11 @@ class CompanyFinder:
                 mentions.sort(key=lambda m: m.start)
         return out
 
+    def prefetch(self, texts: Iterable[str]) -> None:
+        """Run NER over many texts (every scenario's) in one batched pass, before `find` asks."""
+        if self.ner:
+            self._ner_spans(list(dict.fromkeys(texts)))
+
     def find_aliases(self, texts: Sequence[str]) -> list[list[Mention]]:
         """Mentions of listed names (and tags) in each text, without NER; kept per text."""
         out = []
@@ -286,7 +291,11 @@ class CompanyFinder:
         """Listed names and tags in `text`; `strict=False` skips the rules of case and compounds."""
         mentions = self._match_tags(text)
         tagged = [(m.start, m.end) for m in mentions]
-        tokens = [(m.start(), m.end(), fold(m.group())) for m in _WORD.finditer(text)]
+        folded = fold(text)
+        if len(folded) == len(text):  # one fold per text; a few letters change length lower-cased
+            tokens = [(m.start(), m.end(), folded[m.start():m.end()]) for m in _WORD.finditer(text)]
+        else:
+            tokens = [(m.start(), m.end(), fold(m.group())) for m in _WORD.finditer(text)]
         if tagged:
             tokens = [t for t in tokens if not any(s <= t[0] < e for s, e in tagged)]
         i = 0

@@ -139,6 +139,8 @@ def describe(store: Store, embedder: Embedder, *, options: DescribeOptions | Non
     scenarios = load_scenarios(store, run_id, sample=options.sample,
                                keep={f for pinned in pins.values() for f in pinned})
     parts = _Parts.cached(embedder, options)
+    limit = options.ner_limit
+    parts.finder.prefetch(m.text for s in scenarios for m in (s.members if limit is None else s.members[:limit]))
     terms = top_terms({s.id: s.members for s in scenarios}, exclude=parts.labels_exclude)
     rows, quotes, mentions = [], [], []
     notes: list[str] = []
