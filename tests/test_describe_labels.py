@@ -215,3 +215,16 @@ def test_label_terms_naming_a_company_show_its_canonical_name(own_finder: Compan
     label = render_label(terms["a"], groups["a"], finder=own_finder)
     assert "Т-Банк" in label.split(" · ") and "Т-банке" not in label, label
     assert "банк" not in [t for term, _ in terms["a"] for t in term.split()], "a bank's clients all say «банк»"
+
+
+def test_a_bare_negation_or_laughter_is_never_a_label_term(pymorphy) -> None:
+    """«Да не за что» leaves `не` with nothing to negate; «хах» is laughter: neither names a story."""
+    from scenarios.describers._base import Member
+    from scenarios.describers.labels import top_terms
+
+    texts = ["Да не за что, хах.", "Не за что, хах, обращайтесь.", "Да не за что, перезвоните завтра.",
+             "Хах, не за что."]
+    members = [Member(f"f{i}", f"s{i}", 0, 0, len(t), t, tuple(pymorphy.lemmatise([t])[0]), None, None, None)
+               for i, t in enumerate(texts)]
+    terms = [t for t, _ in top_terms({"a": members})["a"]]
+    assert not {w for t in terms for w in t.split()} & {"не", "хах"}
