@@ -42,9 +42,6 @@ class Latest(Generic[K, V]):
             self._value, self._key, self._full = build(), key, True
         return self._value  # type: ignore[return-value]  # set on the line above when missing
 
-    def clear(self) -> None:
-        self._key, self._value, self._full = None, None, False
-
 
 class Bounded(dict[K, V]):
     """A dict that empties itself before holding more than `limit` entries.

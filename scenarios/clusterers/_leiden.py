@@ -82,7 +82,7 @@ class LeidenClusterer(Clusterer):
         if n < 3:
             return np.zeros(n, dtype=int)
         k = min(self.neighbors, n - 1)
-        key = (hashlib.blake2b(x.tobytes(), digest_size=16).digest(), x.shape, k)
+        key = (hashlib.blake2b(x.data, digest_size=16).digest(), x.shape, k)  # contiguous: no copy
         edges, weights = _GRAPHS.get(key, lambda: knn_edges(x, k))
         graph = igraph.Graph(n=n, edges=edges, directed=False)
         graph.es["weight"] = weights

@@ -389,7 +389,8 @@ def may_name_company(text: str) -> bool:
         word = match.group()
         if _LATIN.search(word):
             return True
-        if word[0].isupper() and (not _sentence_start(text, match.start()) or _unusual_word(word)):
+        if word[0].isupper() and (not _sentence_start(text, match.start()) or len(word) >= 2 and (
+                _organisation_word(word) or not _known_word(word))):
             return True
     return False
 
@@ -399,12 +400,18 @@ _LATIN = re.compile("[a-zA-Z]")
 
 
 @lru_cache(maxsize=20_000)
-def _unusual_word(word: str) -> bool:
+def _organisation_word(word: str) -> bool:
+    """Whether pymorphy3 knows `word` as an organisation or a trade mark in some reading."""
     from ..lemmatisers._russian import morph_analyzer
 
-    morph = morph_analyzer()
-    return len(word) >= 2 and (not morph.word_is_known(word.lower()) or any(
-        {"Orgn", "Trad"} & set(map(str, p.tag.grammemes)) for p in morph.parse(word)))
+    return any({"Orgn", "Trad"} & set(map(str, p.tag.grammemes)) for p in morph_analyzer().parse(word))
+
+
+@lru_cache(maxsize=20_000)
+def _known_word(word: str) -> bool:
+    from ..lemmatisers._russian import morph_analyzer
+
+    return bool(morph_analyzer().word_is_known(word.lower()))
 
 
 def looks_like_name(span: str) -> bool:
@@ -415,18 +422,12 @@ def looks_like_name(span: str) -> bool:
     client speech; a company name has a word pymorphy3 does not know, knows as an organisation
     ("Уралсиб", "МКБ"), or a Latin one ("Xiaomi").
     """
-    from ..lemmatisers._russian import morph_analyzer
-
-    morph = morph_analyzer()
-    for word in re.findall(r"[^\W\d_]+", span):
+    for word in _LETTERS.findall(span):
         if len(word) < 2:
             continue
-        if re.fullmatch("[a-zA-Z]+", word):
+        if re.fullmatch("[a-zA-Z]+", word) or _organisation_word(word):
             return True
-        parses = morph.parse(word)
-        if any({"Orgn", "Trad"} & set(map(str, p.tag.grammemes)) for p in parses):
-            return True
-        if not morph.word_is_known(word.lower()) and not (word.isupper() and len(word) <= 3):
+        if not _known_word(word) and not (word.isupper() and len(word) <= 3):
             return True
     return False
 

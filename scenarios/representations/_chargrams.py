@@ -58,11 +58,7 @@ def transform_counts(texts: Sequence[str], vocabulary: Sequence[str], ngram_rang
     """Counts of a fixed `vocabulary` (its order = the columns), as `CountVectorizer.transform` gives."""
     alphabet = _alphabet(list(texts) + list(vocabulary))
     if alphabet is None or ngram_range[1] * BITS > 64:
-        from sklearn.feature_extraction.text import CountVectorizer
-
-        counter = CountVectorizer(analyzer="char_wb", ngram_range=ngram_range, dtype=np.float32,
-                                  vocabulary=list(vocabulary))
-        return counter.transform(texts)
+        return _sklearn_counter(ngram_range, vocabulary=list(vocabulary)).transform(texts)
     wanted = _encode(vocabulary, alphabet, ngram_range[1])
     order = np.argsort(wanted, kind="stable")
     parts = [_chunk(texts[i:i + CHUNK], alphabet, ngram_range) for i in range(0, len(texts), CHUNK)]
@@ -211,9 +207,13 @@ def _stack(blocks: list[Any], width: int) -> Any:
 
 def _sklearn_fit(texts: Sequence[str], ngram_range: tuple[int, int], min_df: int,
                  max_features: int | None) -> tuple[Any, np.ndarray]:
-    from sklearn.feature_extraction.text import CountVectorizer
-
-    counter = CountVectorizer(analyzer="char_wb", ngram_range=ngram_range, dtype=np.float32, min_df=min_df,
-                              max_features=max_features)
+    counter = _sklearn_counter(ngram_range, min_df=min_df, max_features=max_features)
     counts = counter.fit_transform(texts)
     return counts, np.array(sorted(counter.vocabulary_, key=counter.vocabulary_.__getitem__))
+
+
+def _sklearn_counter(ngram_range: tuple[int, int], **params: Any) -> Any:
+    """scikit-learn's own counter, for corpora of more characters than 12 bits hold."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    return CountVectorizer(analyzer="char_wb", ngram_range=ngram_range, dtype=np.float32, **params)
