@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ConfigError, MissingDependency
-from ._base import Embedder
+from ._base import Embedder, normalise_rows
 from ._e5_bin import QK, E5File, Tokenizer, bundled_model, dequantise, nibbles
 
 PRECISIONS = ("q4", "fp32", "int8")
@@ -225,8 +225,7 @@ class E5OnnxEmbedder(Embedder):
         sums = np.zeros((len(texts), self.dim), dtype=np.float64)
         for owner, window, mean in zip(owners, windows, self._means(windows), strict=True):
             sums[owner] += max(len(window) - 2, 1) * mean
-        norms = np.linalg.norm(sums, axis=1, keepdims=True)
-        return (sums / np.where(norms == 0, 1, norms)).astype(np.float32)
+        return normalise_rows(sums)  # divided in float64, stored as float32
 
     def _means(self, windows: list[list[int]]) -> np.ndarray:
         """The mean over each window's tokens of the last hidden state."""
